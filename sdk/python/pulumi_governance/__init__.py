@@ -1,0 +1,3 @@
+"""Governance as code for Pulumi Cloud."""
+
+__version__ = "0.1.0"
