@@ -1,0 +1,1 @@
+"""Development tooling shared by the tests, the demo and the benchmarks (not shipped)."""
