@@ -1,0 +1,1 @@
+"""Governance resources: one module per kind (logic + dynamic Resource + its provider)."""

@@ -1,0 +1,105 @@
+"""The dynamic-provider adapter: Pulumi's ResourceProvider calls, translated to a kind's logic.
+
+Provider classes are pickled by reference into every resource's state, so a subclass must live at
+module top level in this package and keep nothing on `self`. Credentials arrive through
+`configure` (stack config `governance:accessToken` / `governance:apiUrl`) and stay in this process;
+the API client (and its HTTP session) is made lazily, on first use, in the provider process.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_governance.api import PulumiCloudClient, PulumiCloudError
+from pulumi_governance.config import resolve_settings
+
+from ._logic import Logic, Props
+
+_settings_lock = threading.Lock()
+_stack_config: dict[str, str] = {}
+
+
+def _client() -> PulumiCloudClient:
+    with _settings_lock:
+        token = _stack_config.get("governance:accessToken") or None
+        api_url = _stack_config.get("governance:apiUrl") or None
+    return PulumiCloudClient(resolve_settings(api_url=api_url, token=token))
+
+
+def _plain(props: dict[str, Any]) -> Props:
+    return {k: v for k, v in props.items() if not k.startswith("__")}
+
+
+class GovernanceProvider(ResourceProvider):
+    """Base adapter; a subclass sets `logic`."""
+
+    logic: ClassVar[Logic]
+    # The pickled provider holds no secret: the token only ever comes from stack config.
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        with _settings_lock:
+            _stack_config.clear()
+            _stack_config.update({k: v for k, v in req.config.items() if isinstance(v, str)})
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, failures = self.logic.check(_plain(news))
+        return CheckResult(
+            {**news, **inputs}, [CheckFailure(f.property, f.reason) for f in failures]
+        )
+
+    def diff(self, id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        plan = self.logic.diff(id, _plain(olds), _plain(news))
+        return DiffResult(
+            changes=bool(plan.changes),
+            replaces=list(plan.replaces),
+            delete_before_replace=plan.delete_before_replace,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        created = self._call("create", "", lambda api: self.logic.create(api, _plain(props)))
+        return CreateResult(id_=created.id, outs=created.outs)
+
+    def read(self, id: str, props: dict[str, Any]) -> ReadResult:
+        outs = self._call("read", id, lambda api: self.logic.read(api, id, _plain(props)))
+        if outs is None:
+            return ReadResult("", {})
+        return ReadResult(id, outs)
+
+    def update(self, id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        outs = self._call(
+            "update", id, lambda api: self.logic.update(api, id, _plain(olds), _plain(news))
+        )
+        return UpdateResult(outs=outs)
+
+    def delete(self, id: str, props: dict[str, Any]) -> None:
+        self._call("delete", id, lambda api: self.logic.delete(api, id, _plain(props)))
+
+    def _call(self, operation: str, id: str, action: Any) -> Any:
+        try:
+            return action(_client())
+        except PulumiCloudError as error:
+            subject = f"{self.logic.kind} {id}".strip()
+            raise RuntimeError(f"{operation} {subject}: {error}") from None
+
+
+def default_organization(explicit: object | None) -> object:
+    """The organization input: given, else stack config `governance:organization`, else the
+    stack's own organization. Resolved in the program, so state records which org was meant."""
+    import pulumi
+
+    if explicit is not None:
+        return explicit
+    return pulumi.Config("governance").get("organization") or pulumi.get_organization()
