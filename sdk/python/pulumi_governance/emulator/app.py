@@ -1,0 +1,54 @@
+"""The ASGI application: routers, error rendering, fault injection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from . import errors
+from .deps import Settings
+from .faults import FaultMiddleware, Faults
+from .routes import admin, policy_groups, policy_packs, policy_results, stacks
+from .store import Store
+
+# Every router of the emulator. A new router module is served once it is listed here.
+ROUTERS: list[APIRouter] = [
+    admin.router,
+    stacks.router,
+    policy_packs.router,
+    policy_groups.router,
+    policy_results.router,
+]
+
+
+class DefaultJsonContentType:
+    """Treat bodies sent without Content-Type as JSON (Pulumi Cloud does not insist on it)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not any(
+            k == b"content-type" for k, _ in scope.get("headers") or []
+        ):
+            scope = {
+                **scope,
+                "headers": [*scope["headers"], (b"content-type", b"application/json")],
+            }
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    store: Store, faults: Faults | None = None, settings: Settings | None = None
+) -> FastAPI:
+    app = FastAPI(title="Pulumi Cloud emulator", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.store = store
+    app.state.faults = faults or Faults()
+    app.state.settings = settings or Settings()
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(DefaultJsonContentType)
+    app.add_middleware(FaultMiddleware, faults=app.state.faults)
+    return app

@@ -1,0 +1,78 @@
+"""FastAPI dependencies shared by every router: the store, the caller, the org in the path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from .errors import ApiError
+from .store import Principal, Store
+
+
+@dataclass(frozen=True)
+class Settings:
+    page_size: int = 100
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "token" or not value.strip():
+        return None
+    return value.strip()
+
+
+def get_principal(request: Request, store: Annotated[Store, Depends(get_store)]) -> Principal:
+    value = bearer(request)
+    if value is None:
+        raise ApiError(401, "Unauthorized: No credentials provided or are invalid.")
+    with store.tx() as tx:
+        principal = tx.authenticate(value)
+    if principal is None:
+        raise ApiError(401, "Unauthorized: No credentials provided or are invalid.")
+    return principal
+
+
+def get_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    if not principal.is_admin:
+        raise ApiError(403, "Forbidden: an admin token is required")
+    return principal
+
+
+@dataclass(frozen=True)
+class OrgContext:
+    org: str
+    principal: Principal
+
+
+def get_org(
+    orgName: str,
+    principal: Annotated[Principal, Depends(get_principal)],
+    store: Annotated[Store, Depends(get_store)],
+) -> OrgContext:
+    if orgName not in principal.orgs:
+        with store.tx() as tx:
+            exists = tx.org_exists(orgName)
+        if not exists:
+            raise ApiError(404, f"Organization '{orgName}' not found")
+        raise ApiError(403, f"Forbidden: no access to organization '{orgName}'")
+    return OrgContext(org=orgName, principal=principal)
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+AdminDep = Annotated[Principal, Depends(get_admin)]
+OrgDep = Annotated[OrgContext, Depends(get_org)]
