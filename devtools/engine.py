@@ -121,8 +121,24 @@ def preview_diff(stack: auto.Stack) -> str:
 
 
 def exported_state(stack: auto.Stack) -> dict[str, Any]:
-    """The stack's checkpoint as `pulumi stack export` writes it."""
-    return dict(stack.export_stack().deployment)
+    """The stack's checkpoint as `pulumi stack export` writes it: secrets stay encrypted.
+
+    (The Automation API's `export_stack` passes `--show-secrets`, which would decrypt them.)
+    """
+    workspace = stack.workspace
+    assert isinstance(workspace, auto.LocalWorkspace)
+    done = subprocess.run(
+        ["pulumi", "stack", "export", "--stack", stack.name],
+        cwd=workspace.work_dir,
+        env={**os.environ, **workspace.env_vars},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pulumi stack export failed: {done.stderr}")
+    state: dict[str, Any] = json.loads(done.stdout)
+    return state
 
 
 def exported_state_text(stack: auto.Stack) -> str:
@@ -130,4 +146,5 @@ def exported_state_text(stack: auto.Stack) -> str:
 
 
 def resources_of_type(state: Mapping[str, Any], type_token: str) -> list[dict[str, Any]]:
-    return [r for r in state.get("resources", []) if r.get("type") == type_token]
+    resources = state.get("deployment", state).get("resources") or []
+    return [r for r in resources if r.get("type") == type_token]

@@ -29,6 +29,8 @@ from ._logic import Logic, Props
 
 _settings_lock = threading.Lock()
 _stack_config: dict[str, str] = {}
+# The stack config keys the provider reads; `configure` receives them namespaced, secrets decrypted.
+CONFIG_KEYS = ("governance:accessToken", "governance:apiUrl", "governance:organization")
 
 
 def _client() -> PulumiCloudClient:
@@ -52,7 +54,10 @@ class GovernanceProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         with _settings_lock:
             _stack_config.clear()
-            _stack_config.update({k: v for k, v in req.config.items() if isinstance(v, str)})
+            for key in CONFIG_KEYS:
+                value = req.config.get(key)
+                if isinstance(value, str) and value:
+                    _stack_config[key] = value
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = self.logic.check(_plain(news))
