@@ -132,6 +132,8 @@ def test_dynamic_resource_through_up_preview_refresh_destroy(
     assert up.summary.result == "succeeded"
     assert up.outputs["owner"].value == "platform"
     assert tags_on_service(emulator)["owner"] == "platform"
+    plugins = engine.home / "plugins"
+    assert not plugins.exists() or not any(plugins.glob("resource-*")), "a plugin was installed"
 
     # The engine records stack config as the default provider's inputs: the token (secret config)
     # may only appear there encrypted.
