@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from devtools.emulator import EmulatorProcess
+from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, pulumi_bin_dir
 
-ORG = "acme"
-OTHER_ORG = "globex"
+SEEDED_STACKS = ("web/prod", "web/staging", "api/prod")
 
 
 @pytest.fixture(scope="session")
@@ -21,12 +19,10 @@ def engine_bin_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    db = tmp_path_factory.mktemp("emulator") / "cloud.db"
-    process = EmulatorProcess(
-        db=db,
-        orgs={ORG: "pul-" + secrets.token_hex(20), OTHER_ORG: "pul-" + secrets.token_hex(20)},
-        stacks=[f"{ORG}/web/prod", f"{ORG}/web/staging", f"{ORG}/api/prod"],
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """One emulator for the session: org "acme" with SEEDED_STACKS, and a second org "globex"."""
+    process = Emulator(
+        tmp_path_factory.mktemp("emulator"), stacks=[f"acme/{s}" for s in SEEDED_STACKS]
     )
     process.start()
     yield process

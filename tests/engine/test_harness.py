@@ -12,7 +12,7 @@ import pytest
 import requests
 from pulumi import automation as auto
 
-from devtools.emulator import EmulatorProcess
+from devtools.emulator import Emulator
 from devtools.engine import (
     EngineEnv,
     exported_state,
@@ -96,7 +96,7 @@ pulumi.export("owner", tag.value)
 """
 
 
-def tags_on_service(emulator: EmulatorProcess) -> dict[str, str]:
+def tags_on_service(emulator: Emulator) -> dict[str, str]:
     response = requests.get(
         f"{emulator.url}/api/stacks/{ORG}/web/prod",
         headers={"Authorization": f"token {emulator.orgs[ORG]}"},
@@ -111,7 +111,7 @@ def tag_program(tmp_path: Path, extra: str = "") -> Path:
     return write_program(tmp_path / "program", "harness", TAG_PROGRAM.format(org=ORG, extra=extra))
 
 
-def harness_stack(engine: EngineEnv, program: Path, emulator: EmulatorProcess) -> auto.Stack:
+def harness_stack(engine: EngineEnv, program: Path, emulator: Emulator) -> auto.Stack:
     return engine.stack(
         program,
         "dev",
@@ -124,7 +124,7 @@ def harness_stack(engine: EngineEnv, program: Path, emulator: EmulatorProcess) -
 
 
 def test_dynamic_resource_through_up_preview_refresh_destroy(
-    tmp_path: Path, engine: EngineEnv, emulator: EmulatorProcess
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     stack = harness_stack(engine, tag_program(tmp_path), emulator)
 
@@ -176,7 +176,7 @@ def test_dynamic_resource_through_up_preview_refresh_destroy(
 
 
 def test_broken_dynamic_provider_fails_with_the_engine_error(
-    tmp_path: Path, engine: EngineEnv, emulator: EmulatorProcess
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     # A provider that captures an unpicklable object cannot be serialized into state.
     # (dill pickles locks and files, but not a live generator.)
