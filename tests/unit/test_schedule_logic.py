@@ -1,0 +1,89 @@
+"""Pure logic behind Schedule: the cron validator and timestamp normalisation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pulumi_governance.resources._cron import validate_cron
+from pulumi_governance.resources._times import (
+    as_written,
+    canonical,
+    parse_time,
+    same_instant,
+    time_error,
+    to_wire,
+)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "0 0 * * *",
+        "*/15 * * * *",
+        "0 */4 * * *",
+        "0 9-17 * * MON-FRI",
+        "5,10,15 0 1 jan,jul sun",
+        "0 0 1-31/2 * 7",
+        "59 23 31 12 6",
+        "  0   0 * * 0 ",
+    ],
+)
+def test_valid_cron(expression: str) -> None:
+    assert validate_cron(expression) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "fragment"),
+    [
+        ("0 0 * *", "4 fields"),
+        ("0 0 * * * *", "6 fields"),
+        ("60 0 * * *", "minute: 60 is outside 0-59"),
+        ("0 24 * * *", "hour: 24"),
+        ("0 0 0 * *", "day of month: 0"),
+        ("0 0 * 13 *", "month: 13"),
+        ("0 0 * * 8", "day of week: 8"),
+        ("*/0 * * * *", "step '0'"),
+        ("*/61 * * * *", "larger than"),
+        ("0 5-1 * * *", "backwards"),
+        ("a 0 * * *", "'a' is not a number"),
+        ("0 0 * FOO *", "'FOO'"),
+        ("0,,1 0 * * *", "is not a value"),
+        ("@daily", "macros"),
+        ("", "0 fields"),
+    ],
+)
+def test_invalid_cron(expression: str, fragment: str) -> None:
+    reason = validate_cron(expression)
+    assert reason is not None and fragment in reason, reason
+
+
+def test_service_time_forms_name_the_same_instant() -> None:
+    written = "2026-12-01T00:00:00Z"
+    for service in (
+        "2026-12-01T00:00:00.000Z",
+        "2026-12-01 00:00:00.000",
+        "2026-12-01T01:00:00+01:00",
+        "2026-11-30T19:00:00.000-05:00",
+    ):
+        assert same_instant(service, written), service
+        assert as_written(service, written) == written
+    assert not same_instant("2026-12-01T00:00:01Z", written)
+    assert as_written("2026-12-02 00:00:00.000", written) == "2026-12-02T00:00:00Z"
+    assert as_written(None, written) is None
+
+
+def test_wire_and_canonical_forms() -> None:
+    assert to_wire("2026-12-01T01:00:00+01:00") == "2026-12-01T00:00:00.000Z"
+    assert canonical("2026-12-01 00:00:00.250") == "2026-12-01T00:00:00.250Z"
+    assert parse_time("2026-12-01 00:00:00") == datetime(2026, 12, 1, tzinfo=UTC)
+    assert parse_time("not a time") is None
+
+
+def test_user_timestamps_are_checked() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert time_error("2026-12-01T00:00:00Z", now, future=True) is None
+    assert "in the past" in (time_error("2025-12-01T00:00:00Z", now, future=True) or "")
+    assert "no timezone" in (time_error("2026-12-01T00:00:00", now) or "")
+    assert "not an ISO 8601" in (time_error("tomorrow", now) or "")
+    assert "string" in (time_error(5, now) or "")
