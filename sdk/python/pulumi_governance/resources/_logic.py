@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pulumi_governance.api import PulumiCloudClient
+if TYPE_CHECKING:  # the logic modules stay importable (and testable) without the HTTP stack
+    from pulumi_governance.api import PulumiCloudClient
 
 Props = dict[str, Any]
 
