@@ -87,3 +87,46 @@ def test_user_timestamps_are_checked() -> None:
     assert "no timezone" in (time_error("2026-12-01T00:00:00", now) or "")
     assert "not an ISO 8601" in (time_error("tomorrow", now) or "")
     assert "string" in (time_error(5, now) or "")
+
+
+def _action(operation: str, **fields: object) -> dict[str, object]:
+    request: dict[str, object] = {"operation": operation}
+    options = fields.pop("options", None)
+    if options is not None:
+        request["operationContext"] = {"options": options}
+    return {"id": "s1", "paused": False, "definition": {"request": request}, **fields}
+
+
+def test_service_schedules_parse_back_to_what_the_user_wrote() -> None:
+    from pulumi_governance.resources import _schedule_wire as wire
+
+    drift = _action("detect-drift", scheduleCron="0 0 * * *",
+                    options={"remediateIfDriftDetected": True})  # fmt: skip
+    assert wire.parse(drift, {}) == {
+        "kind": "drift", "paused": False, "cron": "0 0 * * *", "auto_remediate": True,
+    }  # fmt: skip
+    ttl = _action("destroy", scheduleOnce="2030-01-01 00:00:00.000",
+                  options={"deleteAfterDestroy": False})  # fmt: skip
+    olds = {"once": "2030-01-01T01:00:00+01:00"}
+    assert wire.parse(ttl, olds) == {
+        "kind": "ttl", "paused": False, "once": olds["once"], "delete_after_destroy": False,
+    }  # fmt: skip
+    raw = _action("destroy", scheduleOnce="2030-01-01T00:00:00.000Z", paused=True)
+    assert wire.parse(raw, olds)["kind"] == "deployment"
+    assert wire.parse(raw, {})["once"] == "2030-01-01T00:00:00Z"
+
+
+def test_listed_schedules_match_the_declared_one() -> None:
+    from pulumi_governance.resources import _schedule_wire as wire
+
+    declared = {"kind": "deployment", "cron": "0 6 * * 1", "operation": "refresh"}
+    assert wire.matches(_action("refresh", scheduleCron="0 6 * * 1"), declared)
+    assert not wire.matches(_action("update", scheduleCron="0 6 * * 1"), declared)
+    assert not wire.matches(_action("detect-drift", scheduleCron="0 6 * * 1"), declared)
+    once = {"kind": "deployment", "once": "2030-01-01T00:00:00Z", "operation": "update"}
+    assert wire.matches(_action("update", scheduleOnce="2030-01-01 00:00:00.000"), once)
+    assert wire.matches(_action("detect-drift", scheduleCron="1 1 * * *"), {"kind": "drift"})
+    assert wire.listed({"scheduledDeployments": [{"id": "a"}]}) == [{"id": "a"}]
+    assert wire.body({"kind": "ttl", "once": "2030-01-01T01:00:00+01:00"}) == {
+        "timestamp": "2030-01-01T00:00:00.000Z", "deleteAfterDestroy": False,
+    }  # fmt: skip

@@ -1,0 +1,120 @@
+"""Schedule <-> the deployments schedules REST API: paths, request bodies, response parsing.
+
+Three kinds share one store on the service: drift detection and TTL have convenience endpoints
+for create and update; raw deployment schedules use the generic ones. Read, list, delete, pause
+and resume are generic for all kinds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._logic import Props
+from ._times import as_written, same_instant, to_wire
+
+KINDS = ("drift", "ttl", "deployment")
+OPERATIONS = ("update", "preview", "refresh", "destroy")
+
+
+def stack_path(props: Props) -> str:
+    return f"/api/stacks/{props['organization']}/{props['project']}/{props['stack']}/deployments"
+
+
+def create_path(props: Props) -> str:
+    kind = props["kind"]
+    prefix = f"/{kind}" if kind in ("drift", "ttl") else ""
+    return f"{stack_path(props)}{prefix}/schedules"
+
+
+def item_path(props: Props, schedule_id: str, update: bool = False) -> str:
+    kind = props["kind"]
+    prefix = f"/{kind}" if update and kind in ("drift", "ttl") else ""
+    return f"{stack_path(props)}{prefix}/schedules/{schedule_id}"
+
+
+def body(props: Props) -> dict[str, Any]:
+    """The create/update request body for the declared schedule."""
+    kind = props["kind"]
+    if kind == "drift":
+        return {
+            "scheduleCron": props["cron"],
+            "autoRemediate": bool(props.get("auto_remediate")),
+        }
+    if kind == "ttl":
+        return {
+            "timestamp": to_wire(props["once"]),
+            "deleteAfterDestroy": bool(props.get("delete_after_destroy")),
+        }
+    request: dict[str, Any] = {"operation": props.get("operation") or "update"}
+    if props.get("cron"):
+        return {"scheduleCron": props["cron"], "request": request}
+    return {"scheduleOnce": to_wire(props["once"]), "request": request}
+
+
+def _request_of(action: dict[str, Any]) -> dict[str, Any]:
+    definition = action.get("definition") or {}
+    request = definition.get("request") if isinstance(definition, dict) else None
+    return request if isinstance(request, dict) else {}
+
+
+def _options_of(request: dict[str, Any]) -> dict[str, Any]:
+    context = request.get("operationContext") or {}
+    options = context.get("options") if isinstance(context, dict) else None
+    return options if isinstance(options, dict) else {}
+
+
+def kind_of(action: dict[str, Any]) -> str:
+    """Which of our kinds a ScheduledAction is (TTL: a one-off destroy set up as a TTL)."""
+    request = _request_of(action)
+    operation = request.get("operation")
+    if operation in ("detect-drift", "remediate-drift"):
+        return "drift"
+    options = _options_of(request)
+    if operation == "destroy" and action.get("scheduleOnce") and "deleteAfterDestroy" in options:
+        return "ttl"
+    return "deployment"
+
+
+def parse(action: dict[str, Any], olds: Props) -> Props:
+    """A ScheduledAction as Schedule outputs; times keep the spelling of `olds` when equal."""
+    request = _request_of(action)
+    options = _options_of(request)
+    kind = kind_of(action)
+    props: Props = {"kind": kind, "paused": bool(action.get("paused"))}
+    if action.get("scheduleCron"):
+        props["cron"] = action["scheduleCron"]
+    if action.get("scheduleOnce"):
+        props["once"] = as_written(action["scheduleOnce"], olds.get("once"))
+    if kind == "drift":
+        props["auto_remediate"] = bool(options.get("remediateIfDriftDetected"))
+    elif kind == "ttl":
+        props["delete_after_destroy"] = bool(options.get("deleteAfterDestroy"))
+    else:
+        props["operation"] = request.get("operation")
+    return props
+
+
+def matches(action: dict[str, Any], props: Props) -> bool:
+    """Whether a listed schedule is the one `props` declares (kind; for raw ones, the timing and
+    operation too: a stack has at most one drift and one TTL schedule, but any number of raw)."""
+    kind = kind_of(action)
+    if kind != props["kind"]:
+        return False
+    if kind in ("drift", "ttl"):
+        return True
+    request = _request_of(action)
+    if request.get("operation") != (props.get("operation") or "update"):
+        return False
+    if props.get("cron"):
+        return bool(action.get("scheduleCron") == props["cron"])
+    return same_instant(action.get("scheduleOnce"), props.get("once"))
+
+
+def listed(response: Any) -> list[dict[str, Any]]:
+    """The schedules of a list response (`schedules`; the prose docs say `scheduledDeployments`)."""
+    if not isinstance(response, dict):
+        return []
+    items = response.get("schedules")
+    if items is None:
+        items = response.get("scheduledDeployments")
+    return [item for item in items or [] if isinstance(item, dict)]
