@@ -1,3 +1,36 @@
 """Governance as code for Pulumi Cloud."""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+# Public name -> defining module. Loaded on first use, so that `python -m
+# pulumi_governance.emulator` (and anything else that needs no Pulumi SDK) stays light.
+_EXPORTS = {
+    "PolicyGroup": "pulumi_governance.resources.policy_group",
+    "PolicyPackRefArgs": "pulumi_governance.resources.policy_group",
+    "PolicyGroupStack": "pulumi_governance.resources.policy_attachments",
+    "PolicyGroupPack": "pulumi_governance.resources.policy_attachments",
+}
+
+if TYPE_CHECKING:
+    from .resources.policy_attachments import PolicyGroupPack, PolicyGroupStack
+    from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
+
+__all__ = [
+    "PolicyGroup",
+    "PolicyGroupPack",
+    "PolicyGroupStack",
+    "PolicyPackRefArgs",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_governance' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -1,20 +1,33 @@
 """The policy group and policy pack REST calls the policy resources need, in wire format.
 
 Built on the client's low-level request so the resource logic stays in terms of plain dicts.
+Every PATCH here sets a state (adding a member that is there, or removing one that is not, changes
+nothing), so after an ambiguous failure it is sent again. The create POST is not repeated: after an
+ambiguous failure the group is looked up instead.
 """
 
 from __future__ import annotations
 
-import contextlib
+import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from pulumi_governance.api import Conflict, NotFound, PulumiCloudClient
 
 from ._policy_model import Op, PackVersions
 
-__all__ = ["Conflict", "NotFound"]
+if TYPE_CHECKING:
+    from pulumi_governance.api import PulumiCloudClient
+
+ATTEMPTS = 3
+
+
+class GroupExists(Exception):
+    """The group to be created exists already."""
+
+
+def _errors() -> Any:
+    """The API client's module, for its error classes (imported on first use)."""
+    return importlib.import_module("pulumi_governance.api")
 
 
 def _group_path(org: str, name: str = "") -> str:
@@ -23,13 +36,25 @@ def _group_path(org: str, name: str = "") -> str:
 
 
 def _call(api: PulumiCloudClient, method: str, path: str, body: Any = None) -> Any:
+    if body is None:
+        return api.request(method, path)
     return api.request(method, path, json=body)
+
+
+def _idempotent(api: PulumiCloudClient, method: str, path: str, body: Any = None) -> Any:
+    for attempt in range(ATTEMPTS):
+        try:
+            return _call(api, method, path, body)
+        except _errors().AmbiguousWriteError:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def get_group(api: PulumiCloudClient, org: str, name: str) -> dict[str, Any] | None:
     try:
         group: dict[str, Any] = _call(api, "GET", _group_path(org, name))
-    except NotFound:
+    except _errors().NotFound:
         return None
     return group
 
@@ -40,21 +65,32 @@ def require_group(api: PulumiCloudClient, org: str, name: str) -> dict[str, Any]
 
 
 def create_group(api: PulumiCloudClient, org: str, name: str, entity_type: str, mode: str) -> None:
+    """Create the group; GroupExists if the name is taken (by the group or, after an ambiguous
+    failure, by this very request)."""
     body = {"name": name, "entityType": entity_type, "mode": mode}
-    _call(api, "POST", _group_path(org), body)
+    errors = _errors()
+    try:
+        _call(api, "POST", _group_path(org), body)
+    except errors.Conflict:
+        raise GroupExists(name) from None
+    except errors.AmbiguousWriteError:
+        if get_group(api, org, name) is None:
+            raise
 
 
 def update_group(api: PulumiCloudClient, org: str, name: str, op: Op) -> None:
-    _call(api, "PATCH", _group_path(org, name), op)
+    _idempotent(api, "PATCH", _group_path(org, name), op)
 
 
 def batch_update(api: PulumiCloudClient, org: str, name: str, ops: Sequence[Op]) -> None:
-    _call(api, "PATCH", _group_path(org, name) + "/batch", list(ops))
+    _idempotent(api, "PATCH", _group_path(org, name) + "/batch", list(ops))
 
 
 def delete_group(api: PulumiCloudClient, org: str, name: str) -> None:
-    with contextlib.suppress(NotFound):
-        _call(api, "DELETE", _group_path(org, name))
+    try:
+        _idempotent(api, "DELETE", _group_path(org, name))
+    except _errors().NotFound:
+        pass
 
 
 def list_groups(api: PulumiCloudClient, org: str) -> list[dict[str, Any]]:

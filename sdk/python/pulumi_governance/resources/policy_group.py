@@ -21,17 +21,18 @@ the resource leaves the group and its membership in place.
 from __future__ import annotations
 
 import sys
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pulumi
 from pulumi.dynamic import Resource
-
-from pulumi_governance.api import PulumiCloudClient
 
 from . import _policy_http as http
 from . import _policy_model as model
 from ._dynamic import GovernanceProvider, default_organization
 from ._logic import Created, Failure, Plan, Props, is_unknown
+
+if TYPE_CHECKING:
+    from pulumi_governance.api import PulumiCloudClient
 
 MEMBERSHIP = ("stacks", "policy_packs", "insights_accounts")
 
@@ -123,7 +124,9 @@ class PolicyGroupLogic:
         for key in MEMBERSHIP:
             if self._list_changed(key, olds.get(key), news.get(key), live.get(key) or []):
                 changes.append(key)
-        return Plan(changes=changes, replaces=replaces)
+        # Group names are unique in an org: a replacement that keeps its name must go first.
+        same_name = "name" not in changes or is_unknown(news.get("name"))
+        return Plan(changes=changes, replaces=replaces, delete_before_replace=same_name)
 
     @staticmethod
     def _list_changed(key: str, declared: Any, wanted: Any, live: list[Any]) -> bool:
@@ -148,7 +151,7 @@ class PolicyGroupLogic:
         else:
             try:
                 http.create_group(api, org, name, news["entity_type"], news["mode"])
-            except http.Conflict:
+            except http.GroupExists:
                 raise RuntimeError(
                     f"policy group '{name}' already exists in organization '{org}'; set "
                     "adopt=True to take it over instead of creating it"
@@ -243,9 +246,9 @@ class PolicyGroup(Resource, module="governance", name="PolicyGroup"):
     entity_type: pulumi.Output[str]
     mode: pulumi.Output[str]
     organization: pulumi.Output[str]
-    stacks: pulumi.Output[list[str] | None]
-    policy_packs: pulumi.Output[list[dict[str, Any]] | None]
-    insights_accounts: pulumi.Output[list[str] | None]
+    stacks: pulumi.Output[list[str]]
+    policy_packs: pulumi.Output[list[dict[str, Any]]]
+    insights_accounts: pulumi.Output[list[str]]
     adopt: pulumi.Output[bool]
     adopted: pulumi.Output[bool]
     live: pulumi.Output[dict[str, Any]]
