@@ -14,17 +14,23 @@ _EXPORTS = {
     "PolicyPackRefArgs": "pulumi_governance.resources.policy_group",
     "PolicyGroupStack": "pulumi_governance.resources.policy_attachments",
     "PolicyGroupPack": "pulumi_governance.resources.policy_attachments",
+    "Schedule": "pulumi_governance.resources.schedule",
+    "OidcIssuer": "pulumi_governance.resources.oidc_issuer",
 }
 
 if TYPE_CHECKING:
+    from .resources.oidc_issuer import OidcIssuer
     from .resources.policy_attachments import PolicyGroupPack, PolicyGroupStack
     from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
+    from .resources.schedule import Schedule
 
 __all__ = [
+    "OidcIssuer",
     "PolicyGroup",
     "PolicyGroupPack",
     "PolicyGroupStack",
     "PolicyPackRefArgs",
+    "Schedule",
     "__version__",
 ]
 
