@@ -27,7 +27,7 @@ def create_path(props: Props) -> str:
 
 
 def item_path(props: Props, schedule_id: str, update: bool = False) -> str:
-    kind = props["kind"]
+    kind = props.get("kind")
     prefix = f"/{kind}" if update and kind in ("drift", "ttl") else ""
     return f"{stack_path(props)}{prefix}/schedules/{schedule_id}"
 
