@@ -63,23 +63,23 @@ def _options_of(request: dict[str, Any]) -> dict[str, Any]:
     return options if isinstance(options, dict) else {}
 
 
-def kind_of(action: dict[str, Any]) -> str:
-    """Which of our kinds a ScheduledAction is (TTL: a one-off destroy set up as a TTL)."""
+def kind_of(action: dict[str, Any], expected: str | None = None) -> str:
+    """Which of our kinds a ScheduledAction is. A one-off destroy is a TTL when it carries the
+    TTL option, or when a TTL is `expected` (the service may leave a false option out)."""
     request = _request_of(action)
     operation = request.get("operation")
     if operation in ("detect-drift", "remediate-drift"):
         return "drift"
-    options = _options_of(request)
-    if operation == "destroy" and action.get("scheduleOnce") and "deleteAfterDestroy" in options:
-        return "ttl"
-    return "deployment"
+    one_off_destroy = operation == "destroy" and bool(action.get("scheduleOnce"))
+    ttl_marked = expected == "ttl" or "deleteAfterDestroy" in _options_of(request)
+    return "ttl" if one_off_destroy and ttl_marked else "deployment"
 
 
 def parse(action: dict[str, Any], olds: Props) -> Props:
     """A ScheduledAction as Schedule outputs; times keep the spelling of `olds` when equal."""
     request = _request_of(action)
     options = _options_of(request)
-    kind = kind_of(action)
+    kind = kind_of(action, olds.get("kind"))
     props: Props = {"kind": kind, "paused": bool(action.get("paused"))}
     if action.get("scheduleCron"):
         props["cron"] = action["scheduleCron"]
@@ -97,7 +97,7 @@ def parse(action: dict[str, Any], olds: Props) -> Props:
 def matches(action: dict[str, Any], props: Props) -> bool:
     """Whether a listed schedule is the one `props` declares (kind; for raw ones, the timing and
     operation too: a stack has at most one drift and one TTL schedule, but any number of raw)."""
-    kind = kind_of(action)
+    kind = kind_of(action, props["kind"])
     if kind != props["kind"]:
         return False
     if kind in ("drift", "ttl"):
