@@ -8,6 +8,7 @@ the API client (and its HTTP session) is made lazily, on first use, in the provi
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, ClassVar
 
@@ -75,6 +76,8 @@ class GovernanceProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         created = self._call("create", "", lambda api: self.logic.create(api, _plain(props)))
+        for message in created.messages:  # the engine shows provider stderr as diagnostics
+            print(f"{self.logic.kind} {created.id}: {message}", file=sys.stderr, flush=True)
         return CreateResult(id_=created.id, outs=created.outs)
 
     def read(self, id: str, props: dict[str, Any]) -> ReadResult:
