@@ -1,0 +1,54 @@
+"""Helpers for engine tests of governance resources: a program driven by one JSON config value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+from devtools.emulator import Emulator
+from devtools.engine import EngineEnv, write_program
+
+ORG = "acme"
+
+# Each resource's keyword arguments come from the stack config value `resources`, so one program
+# serves every step of a test: a step changes the config and runs the engine again.
+PROGRAM = """
+import json
+import pulumi
+import pulumi_governance
+
+for name, spec in json.loads(pulumi.Config().require("resources")).items():
+    kind = getattr(pulumi_governance, spec.pop("type"))
+    res = kind(name, **spec)
+    pulumi.export(name, res.id)
+"""
+
+
+def governance_stack(
+    engine: EngineEnv, tmp_path: Path, emulator: Emulator, resources: dict[str, Any]
+) -> auto.Stack:
+    program = write_program(tmp_path / "program", "governance", PROGRAM)
+    stack = engine.stack(
+        program,
+        "dev",
+        config={
+            "governance:apiUrl": emulator.url,
+            "governance:accessToken": (emulator.orgs[ORG], True),
+            "governance:organization": ORG,
+        },
+    )
+    declare(stack, resources)
+    return stack
+
+
+def declare(stack: auto.Stack, resources: dict[str, Any]) -> None:
+    stack.set_config("resources", auto.ConfigValue(json.dumps(resources)))
+
+
+def ok(emulator: Emulator, method: str, path: str, **kw: Any) -> Any:
+    response = emulator.request(method, path, **kw)
+    assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text}"
+    return response.json() if response.content else None
