@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import requests
@@ -32,6 +33,12 @@ from .errors import (
     TransportError,
     error_for_status,
 )
+from .hooks import WebhooksApi
+from .oidc import OidcApi
+from .policy import PolicyGroupsApi, PolicyPacksApi, PolicyResultsApi
+from .schedules import SchedulesApi
+from .stacks import StacksApi
+from .tokens import OrgTokensApi
 
 log = logging.getLogger("pulumi_governance.api")
 
@@ -122,6 +129,38 @@ class PulumiCloudClient:
 
     def __repr__(self) -> str:
         return f"PulumiCloudClient(api_url={self.settings.api_url!r})"
+
+    @cached_property
+    def stacks(self) -> StacksApi:
+        return StacksApi(self)
+
+    @cached_property
+    def policy_packs(self) -> PolicyPacksApi:
+        return PolicyPacksApi(self)
+
+    @cached_property
+    def policy_groups(self) -> PolicyGroupsApi:
+        return PolicyGroupsApi(self)
+
+    @cached_property
+    def policy_results(self) -> PolicyResultsApi:
+        return PolicyResultsApi(self)
+
+    @cached_property
+    def org_tokens(self) -> OrgTokensApi:
+        return OrgTokensApi(self)
+
+    @cached_property
+    def webhooks(self) -> WebhooksApi:
+        return WebhooksApi(self)
+
+    @cached_property
+    def schedules(self) -> SchedulesApi:
+        return SchedulesApi(self)
+
+    @cached_property
+    def oidc(self) -> OidcApi:
+        return OidcApi(self)
 
     @property
     def api_url(self) -> str:

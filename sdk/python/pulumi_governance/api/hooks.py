@@ -1,0 +1,71 @@
+"""Webhooks at organization, stack and environment scope.
+
+A scope is the path prefix that owns the hooks: `org_scope(org)`, `stack_scope(org, project,
+stack)` or `environment_scope(org, project, env)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._paths import path
+
+if TYPE_CHECKING:
+    from .client import PulumiCloudClient
+
+
+def org_scope(org: str) -> str:
+    return path("orgs", org, "hooks")
+
+
+def stack_scope(org: str, project: str, stack: str) -> str:
+    return path("stacks", org, project, stack, "hooks")
+
+
+def environment_scope(org: str, project: str, env: str) -> str:
+    return path("esc", "environments", org, project, env, "hooks")
+
+
+def _hook(scope: str, name: str, *rest: str) -> str:
+    return "/".join([scope, path(name)[len("/api/") :], *rest])
+
+
+class WebhooksApi:
+    def __init__(self, client: PulumiCloudClient) -> None:
+        self._client = client
+
+    def list(self, scope: str) -> list[dict[str, Any]]:
+        hooks: list[dict[str, Any]] = self._client.request("GET", scope) or []
+        return hooks
+
+    def get(self, scope: str, name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request("GET", _hook(scope, name))
+        return result
+
+    def find(self, scope: str, name: str) -> dict[str, Any] | None:
+        return next((h for h in self.list(scope) if h.get("name") == name), None)
+
+    def create(self, scope: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Not retried blindly: after AmbiguousWriteError, look with `find`."""
+        result: dict[str, Any] = self._client.request("POST", scope, json=dict(body))
+        return result
+
+    def update(self, scope: str, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "PATCH", _hook(scope, name), json=dict(body), idempotent=True
+        )
+        return result
+
+    def delete(self, scope: str, name: str) -> None:
+        self._client.request("DELETE", _hook(scope, name))
+
+    def ping(self, scope: str, name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "POST", _hook(scope, name, "ping"), idempotent=True
+        )
+        return result
+
+    def deliveries(self, scope: str, name: str) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._client.request("GET", _hook(scope, name, "deliveries"))
+        return result or []

@@ -1,0 +1,71 @@
+"""OIDC issuers and their authorization policies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._paths import path
+
+if TYPE_CHECKING:
+    from .client import PulumiCloudClient
+
+
+class OidcApi:
+    def __init__(self, client: PulumiCloudClient) -> None:
+        self._client = client
+
+    def list(self, org: str) -> list[dict[str, Any]]:
+        body = self._client.request("GET", path("orgs", org, "oidc", "issuers")) or {}
+        issuers: list[dict[str, Any]] = body.get("oidcIssuers") or []
+        return issuers
+
+    def get(self, org: str, issuer_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", path("orgs", org, "oidc", "issuers", issuer_id)
+        )
+        return result
+
+    def find_by_url(self, org: str, url: str) -> dict[str, Any] | None:
+        wanted = url.rstrip("/")
+        matches = (i for i in self.list(org) if str(i.get("url", "")).rstrip("/") == wanted)
+        return next(matches, None)
+
+    def register(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Not retried blindly: after AmbiguousWriteError, look with `find_by_url`."""
+        result: dict[str, Any] = self._client.request(
+            "POST", path("orgs", org, "oidc", "issuers"), json=dict(body)
+        )
+        return result
+
+    def update(self, org: str, issuer_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        route = path("orgs", org, "oidc", "issuers", issuer_id)
+        result: dict[str, Any] = self._client.request(
+            "PATCH", route, json=dict(body), idempotent=True
+        )
+        return result
+
+    def delete(self, org: str, issuer_id: str) -> None:
+        self._client.request("DELETE", path("orgs", org, "oidc", "issuers", issuer_id))
+
+    def regenerate_thumbprints(self, org: str, issuer_id: str) -> dict[str, Any]:
+        route = path("orgs", org, "oidc", "issuers", issuer_id, "regenerate-thumbprints")
+        result: dict[str, Any] = self._client.request("POST", route, idempotent=True)
+        return result
+
+    def get_auth_policy(self, org: str, issuer_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", path("orgs", org, "auth", "policies", "oidcissuers", issuer_id)
+        )
+        return result
+
+    def update_auth_policy(
+        self, org: str, policy_id: str, policies: list[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "PATCH",
+            path("orgs", org, "auth", "policies", policy_id),
+            json={"policies": [dict(p) for p in policies]},
+            idempotent=True,
+        )
+        return result

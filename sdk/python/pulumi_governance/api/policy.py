@@ -1,0 +1,145 @@
+"""Policy packs, policy groups, what applies to a stack, and policy violations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._paths import path, stack_path
+
+if TYPE_CHECKING:
+    from .client import PulumiCloudClient
+
+
+class PolicyPacksApi:
+    def __init__(self, client: PulumiCloudClient) -> None:
+        self._client = client
+
+    def list(self, org: str, name: str | None = None) -> list[dict[str, Any]]:
+        params = {"policypack": name} if name else None
+        body = self._client.request("GET", path("orgs", org, "policypacks"), params=params) or {}
+        packs: list[dict[str, Any]] = body.get("policyPacks") or []
+        return packs
+
+    def get_latest(self, org: str, name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", path("orgs", org, "policypacks", name, "latest")
+        )
+        return result
+
+    def get_version(self, org: str, name: str, version: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", path("orgs", org, "policypacks", name, "versions", version)
+        )
+        return result
+
+    def get_schema(self, org: str, name: str, version: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", path("orgs", org, "policypacks", name, "versions", version, "schema")
+        )
+        return result
+
+    def create(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Reserve a version: returns `version`, `uploadURI` and `requiredHeaders`. Not retried
+        blindly; after AmbiguousWriteError, look with `find_version`."""
+        result: dict[str, Any] = self._client.request(
+            "POST", path("orgs", org, "policypacks"), json=dict(body)
+        )
+        return result
+
+    def upload(self, created: Mapping[str, Any], archive: bytes) -> None:
+        self._client.upload(created["uploadURI"], archive, created.get("requiredHeaders") or {})
+
+    def complete(self, org: str, name: str, version: int) -> None:
+        self._client.request(
+            "POST",
+            path("orgs", org, "policypacks", name, "versions", version, "complete"),
+            idempotent=True,
+        )
+
+    def apply_latest_to_default_group(self, org: str, name: str) -> None:
+        self._client.request(
+            "POST", path("orgs", org, "policypacks", name, "latest"), idempotent=True
+        )
+
+    def delete(self, org: str, name: str) -> None:
+        self._client.request("DELETE", path("orgs", org, "policypacks", name))
+
+    def delete_version(self, org: str, name: str, version: int) -> None:
+        self._client.request("DELETE", path("orgs", org, "policypacks", name, "versions", version))
+
+    def find_version(self, org: str, name: str, version_tag: str) -> int | None:
+        """The numeric version of `name` at `version_tag`, if the service has it."""
+        for pack in self.list(org, name):
+            if pack.get("name") != name:
+                continue
+            for number, tag in zip(
+                pack.get("versions") or [], pack.get("versionTags") or [], strict=False
+            ):
+                if tag == version_tag:
+                    return int(number)
+        return None
+
+
+class PolicyGroupsApi:
+    def __init__(self, client: PulumiCloudClient) -> None:
+        self._client = client
+
+    def list(self, org: str) -> list[dict[str, Any]]:
+        body = self._client.request("GET", path("orgs", org, "policygroups")) or {}
+        groups: list[dict[str, Any]] = body.get("policyGroups") or []
+        return groups
+
+    def get(self, org: str, name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", path("orgs", org, "policygroups", name)
+        )
+        return result
+
+    def find(self, org: str, name: str) -> dict[str, Any] | None:
+        return next((g for g in self.list(org) if g.get("name") == name), None)
+
+    def create(self, org: str, name: str, entity_type: str = "stacks", mode: str = "audit") -> Any:
+        body = {"name": name, "entityType": entity_type, "mode": mode}
+        return self._client.request("POST", path("orgs", org, "policygroups"), json=body)
+
+    def update(self, org: str, name: str, changes: Mapping[str, Any]) -> Any:
+        """PATCH with any UpdatePolicyGroup fields (newName, addStack, removeStack,
+        addPolicyPack, removePolicyPack, full-list stacks/policyPacks/insightsAccounts, ...).
+        Resending it has the same effect, so it is retried like an idempotent request."""
+        return self._client.request(
+            "PATCH", path("orgs", org, "policygroups", name), json=dict(changes), idempotent=True
+        )
+
+    def batch_update(self, org: str, name: str, operations: list[Mapping[str, Any]]) -> Any:
+        """Batch PATCH. The service applies every add before any remove, whatever the order
+        here: never put a remove and an add of the same pack in one batch."""
+        return self._client.request(
+            "PATCH",
+            path("orgs", org, "policygroups", name, "batch"),
+            json=[dict(op) for op in operations],
+            idempotent=True,
+        )
+
+    def delete(self, org: str, name: str) -> None:
+        self._client.request("DELETE", path("orgs", org, "policygroups", name))
+
+
+class PolicyResultsApi:
+    def __init__(self, client: PulumiCloudClient) -> None:
+        self._client = client
+
+    def stack_policy_groups(self, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+        body = self._client.request("GET", stack_path(org, project, stack, "policygroups")) or {}
+        groups: list[dict[str, Any]] = body.get("policyGroups") or []
+        return groups
+
+    def stack_policy_packs(self, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+        body = self._client.request("GET", stack_path(org, project, stack, "policypacks")) or {}
+        packs: list[dict[str, Any]] = body.get("requiredPolicies") or []
+        return packs
+
+    def violations(self, org: str, **filters: Any) -> list[dict[str, Any]]:
+        """Policy violations of the org, across all pages."""
+        route = path("orgs", org, "policyresults", "violationsv2")
+        return list(self._client.paginate(route, "policyViolations", filters))

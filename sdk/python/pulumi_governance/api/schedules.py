@@ -1,0 +1,77 @@
+"""Deployment schedules of a stack: raw, drift detection and TTL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._paths import stack_path
+
+if TYPE_CHECKING:
+    from .client import PulumiCloudClient
+
+KIND_SEGMENTS = {"deployment": (), "drift": ("drift",), "ttl": ("ttl",)}
+
+
+class SchedulesApi:
+    def __init__(self, client: PulumiCloudClient) -> None:
+        self._client = client
+
+    def _path(self, org: str, project: str, stack: str, kind: str, *rest: str) -> str:
+        segments = KIND_SEGMENTS[kind]
+        return stack_path(org, project, stack, "deployments", *segments, "schedules", *rest)
+
+    def list(self, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+        body = self._client.request("GET", self._path(org, project, stack, "deployment")) or {}
+        schedules: list[dict[str, Any]] = body.get("schedules") or []
+        return schedules
+
+    def get(self, org: str, project: str, stack: str, schedule_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "GET", self._path(org, project, stack, "deployment", schedule_id)
+        )
+        return result
+
+    def create(
+        self, org: str, project: str, stack: str, kind: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Create a `deployment` (raw), `drift` or `ttl` schedule. Not retried blindly: after
+        AmbiguousWriteError, `list` and match before sending it again."""
+        result: dict[str, Any] = self._client.request(
+            "POST", self._path(org, project, stack, kind), json=dict(body)
+        )
+        return result
+
+    def update(
+        self,
+        org: str,
+        project: str,
+        stack: str,
+        kind: str,
+        schedule_id: str,
+        body: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = self._client.request(
+            "POST",
+            self._path(org, project, stack, kind, schedule_id),
+            json=dict(body),
+            idempotent=True,
+        )
+        return result
+
+    def delete(self, org: str, project: str, stack: str, schedule_id: str) -> None:
+        self._client.request("DELETE", self._path(org, project, stack, "deployment", schedule_id))
+
+    def pause(self, org: str, project: str, stack: str, schedule_id: str) -> None:
+        route = self._path(org, project, stack, "deployment", schedule_id, "pause")
+        self._client.request("POST", route, idempotent=True)
+
+    def resume(self, org: str, project: str, stack: str, schedule_id: str) -> None:
+        route = self._path(org, project, stack, "deployment", schedule_id, "resume")
+        self._client.request("POST", route, idempotent=True)
+
+    def history(self, org: str, project: str, stack: str, schedule_id: str) -> list[dict[str, Any]]:
+        route = self._path(org, project, stack, "deployment", schedule_id, "history")
+        body = self._client.request("GET", route) or {}
+        events: list[dict[str, Any]] = body.get("scheduleHistoryEvents") or []
+        return events
