@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote
 
 import pulumi
 
@@ -44,10 +43,6 @@ def _org(organization: str | None) -> str:
     return found
 
 
-def _q(value: str) -> str:
-    return quote(value, safe="")
-
-
 def _snake(wire: Mapping[str, Any], keep: tuple[str, ...] = ("config",)) -> dict[str, Any]:
     """Top-level keys to snake_case; the values under `keep` (user-defined keys) stay as sent."""
     return {_CAMEL.sub("_", k).lower(): v for k, v in wire.items() if k not in keep} | {
@@ -55,11 +50,28 @@ def _snake(wire: Mapping[str, Any], keep: tuple[str, ...] = ("config",)) -> dict
     }
 
 
-def _stack(stack: str) -> str:
+def _stack(stack: str) -> tuple[str, str]:
     project, sep, name = stack.partition("/")
     if not sep or not project or not name or "/" in name:
         raise ValueError(f"stack must be 'project/stack'; got {stack!r}")
-    return f"{_q(project)}/{_q(name)}"
+    return project, name
+
+
+# stacks -----------------------------------------------------------------------------------------
+def get_stacks(
+    organization: str | None = None,
+    project: str | None = None,
+    tag_name: str | None = None,
+    tag_value: str | None = None,
+    client: PulumiCloudClient | None = None,
+) -> list[dict[str, Any]]:
+    """The org's stacks (`project`, `stack`, `tags`), filtered by project and tag, all pages."""
+    org = _org(organization)
+    wire = _client(client).stacks.list(org, project, tag_name, tag_value)
+    return [
+        {"project": s["projectName"], "stack": s["stackName"], "tags": s.get("tags") or {}}
+        for s in wire
+    ]
 
 
 # policy packs -----------------------------------------------------------------------------------
@@ -67,9 +79,7 @@ def get_policy_packs(
     organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
     """The org's policy packs: name, display_name, versions and version_tags (newest first)."""
-    org = _org(organization)
-    wire = _client(client).request("GET", f"/api/orgs/{_q(org)}/policypacks")
-    return [_snake(p) for p in wire.get("policyPacks") or []]
+    return [_snake(p) for p in _client(client).policy_packs.list(_org(organization))]
 
 
 def get_policy_pack(
@@ -82,14 +92,13 @@ def get_policy_pack(
     """One pack with its policies: at `version`, at `version_tag`, or else the latest version."""
     org, api = _org(organization), _client(client)
     if version is None and version_tag is not None:
-        for pack in get_policy_packs(org, api):
-            if pack["name"] == name and version_tag in (pack.get("version_tags") or []):
-                version = pack["versions"][pack["version_tags"].index(version_tag)]
-                break
-        else:
+        version = api.policy_packs.find_version(org, name, version_tag)
+        if version is None:
             raise LookupError(f"policy pack {name}@{version_tag} not found in {org}")
-    at = "latest" if version is None else f"versions/{int(version)}"
-    wire = api.request("GET", f"/api/orgs/{_q(org)}/policypacks/{_q(name)}/{at}")
+    if version is None:
+        wire = api.policy_packs.get_latest(org, name)
+    else:
+        wire = api.policy_packs.get_version(org, name, int(version))
     pack = _snake(wire)
     pack["policies"] = [_snake(p, keep=("configSchema",)) for p in wire.get("policies") or []]
     return pack
@@ -100,18 +109,16 @@ def get_policy_groups(
     organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
     """The org's policy groups (summaries: name, entity_type, mode, is_org_default, counts)."""
-    org = _org(organization)
-    wire = _client(client).request("GET", f"/api/orgs/{_q(org)}/policygroups")
-    return [_snake(g) for g in wire.get("policyGroups") or []]
+    return [_snake(g) for g in _client(client).policy_groups.list(_org(organization))]
 
 
 def get_stack_policy_groups(
     stack: str, organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
     """The policy groups a stack ("project/stack") belongs to."""
-    org = _org(organization)
-    wire = _client(client).request("GET", f"/api/stacks/{_q(org)}/{_stack(stack)}/policygroups")
-    return [_snake(g) for g in wire.get("policyGroups") or []]
+    project, name = _stack(stack)
+    groups = _client(client).policy_results.stack_policy_groups(_org(organization), project, name)
+    return [_snake(g) for g in groups]
 
 
 def get_stack_policy_packs(
@@ -121,12 +128,11 @@ def get_stack_policy_packs(
     client: PulumiCloudClient | None = None,
 ) -> list[dict[str, Any]]:
     """The policy packs (with config) that apply to a stack; `mode` audit|preventative filters."""
-    org = _org(organization)
-    path = f"/api/stacks/{_q(org)}/{_stack(stack)}/policypacks"
-    if mode is not None:
-        path += f"?mode={_q(mode)}"
-    wire = _client(client).request("GET", path)
-    return [_snake(p) for p in wire.get("requiredPolicies") or []]
+    project, name = _stack(stack)
+    packs = _client(client).policy_results.stack_policy_packs(
+        _org(organization), project, name, mode
+    )
+    return [_snake(p) for p in packs]
 
 
 # violations -------------------------------------------------------------------------------------
@@ -134,16 +140,7 @@ def get_policy_violations(
     organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
     """Every policy violation in the org, following continuation tokens to the last page."""
-    org, api = _org(organization), _client(client)
-    base = f"/api/orgs/{_q(org)}/policyresults/violationsv2"
-    found: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        wire = api.request("GET", base + (f"?continuationToken={_q(token)}" if token else ""))
-        found += [_snake(v) for v in wire.get("policyViolations") or []]
-        token = wire.get("continuationToken") or None
-        if not token:
-            return found
+    return [_snake(v) for v in _client(client).policy_results.violations(_org(organization))]
 
 
 # Output variants --------------------------------------------------------------------------------
@@ -151,6 +148,21 @@ def _output(call: Callable[..., T], **inputs: Any) -> pulumi.Output[T]:
     keys = list(inputs)
     return pulumi.Output.all(*inputs.values()).apply(
         lambda vals: call(**dict(zip(keys, vals, strict=True)))
+    )
+
+
+def get_stacks_output(
+    organization: pulumi.Input[str] | None = None,
+    project: pulumi.Input[str] | None = None,
+    tag_name: pulumi.Input[str] | None = None,
+    tag_value: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[dict[str, Any]]]:
+    return _output(
+        get_stacks,
+        organization=organization,
+        project=project,
+        tag_name=tag_name,
+        tag_value=tag_value,
     )
 
 

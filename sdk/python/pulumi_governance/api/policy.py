@@ -134,8 +134,13 @@ class PolicyResultsApi:
         groups: list[dict[str, Any]] = body.get("policyGroups") or []
         return groups
 
-    def stack_policy_packs(self, org: str, project: str, stack: str) -> list[dict[str, Any]]:
-        body = self._client.request("GET", stack_path(org, project, stack, "policypacks")) or {}
+    def stack_policy_packs(
+        self, org: str, project: str, stack: str, mode: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The packs (with config) that apply to a stack; `mode` audit|preventative filters."""
+        params = {"mode": mode} if mode else None
+        route = stack_path(org, project, stack, "policypacks")
+        body = self._client.request("GET", route, params=params) or {}
         packs: list[dict[str, Any]] = body.get("requiredPolicies") or []
         return packs
 
