@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 
@@ -11,3 +12,7 @@ def path(*segments: str | int) -> str:
 
 def stack_path(org: str, project: str, stack: str, *rest: str | int) -> str:
     return path("stacks", org, project, stack, *rest)
+
+
+# What list endpoints return (wire JSON objects); a name, because the API classes have `list`.
+Items = list[dict[str, Any]]

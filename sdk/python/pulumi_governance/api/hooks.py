@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._paths import path
+from ._paths import Items, path
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -35,8 +35,8 @@ class WebhooksApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
 
-    def list(self, scope: str) -> list[dict[str, Any]]:
-        hooks: list[dict[str, Any]] = self._client.request("GET", scope) or []
+    def list(self, scope: str) -> Items:
+        hooks: Items = self._client.request("GET", scope) or []
         return hooks
 
     def get(self, scope: str, name: str) -> dict[str, Any]:
@@ -66,6 +66,6 @@ class WebhooksApi:
         )
         return result
 
-    def deliveries(self, scope: str, name: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._client.request("GET", _hook(scope, name, "deliveries"))
+    def deliveries(self, scope: str, name: str) -> Items:
+        result: Items = self._client.request("GET", _hook(scope, name, "deliveries"))
         return result or []

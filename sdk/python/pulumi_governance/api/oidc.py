@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._paths import path
+from ._paths import Items, path
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -15,9 +15,9 @@ class OidcApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
 
-    def list(self, org: str) -> list[dict[str, Any]]:
+    def list(self, org: str) -> Items:
         body = self._client.request("GET", path("orgs", org, "oidc", "issuers")) or {}
-        issuers: list[dict[str, Any]] = body.get("oidcIssuers") or []
+        issuers: Items = body.get("oidcIssuers") or []
         return issuers
 
     def get(self, org: str, issuer_id: str) -> dict[str, Any]:
@@ -60,7 +60,7 @@ class OidcApi:
         return result
 
     def update_auth_policy(
-        self, org: str, policy_id: str, policies: list[Mapping[str, Any]]
+        self, org: str, policy_id: str, policies: Sequence[Mapping[str, Any]]
     ) -> dict[str, Any]:
         result: dict[str, Any] = self._client.request(
             "PATCH",

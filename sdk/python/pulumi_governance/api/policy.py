@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._paths import path, stack_path
+from ._paths import Items, path, stack_path
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -15,10 +15,10 @@ class PolicyPacksApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
 
-    def list(self, org: str, name: str | None = None) -> list[dict[str, Any]]:
+    def list(self, org: str, name: str | None = None) -> Items:
         params = {"policypack": name} if name else None
         body = self._client.request("GET", path("orgs", org, "policypacks"), params=params) or {}
-        packs: list[dict[str, Any]] = body.get("policyPacks") or []
+        packs: Items = body.get("policyPacks") or []
         return packs
 
     def get_latest(self, org: str, name: str) -> dict[str, Any]:
@@ -85,9 +85,9 @@ class PolicyGroupsApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
 
-    def list(self, org: str) -> list[dict[str, Any]]:
+    def list(self, org: str) -> Items:
         body = self._client.request("GET", path("orgs", org, "policygroups")) or {}
-        groups: list[dict[str, Any]] = body.get("policyGroups") or []
+        groups: Items = body.get("policyGroups") or []
         return groups
 
     def get(self, org: str, name: str) -> dict[str, Any]:
@@ -111,7 +111,7 @@ class PolicyGroupsApi:
             "PATCH", path("orgs", org, "policygroups", name), json=dict(changes), idempotent=True
         )
 
-    def batch_update(self, org: str, name: str, operations: list[Mapping[str, Any]]) -> Any:
+    def batch_update(self, org: str, name: str, operations: Sequence[Mapping[str, Any]]) -> Any:
         """Batch PATCH. The service applies every add before any remove, whatever the order
         here: never put a remove and an add of the same pack in one batch."""
         return self._client.request(
@@ -129,22 +129,22 @@ class PolicyResultsApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
 
-    def stack_policy_groups(self, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+    def stack_policy_groups(self, org: str, project: str, stack: str) -> Items:
         body = self._client.request("GET", stack_path(org, project, stack, "policygroups")) or {}
-        groups: list[dict[str, Any]] = body.get("policyGroups") or []
+        groups: Items = body.get("policyGroups") or []
         return groups
 
     def stack_policy_packs(
         self, org: str, project: str, stack: str, mode: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> Items:
         """The packs (with config) that apply to a stack; `mode` audit|preventative filters."""
         params = {"mode": mode} if mode else None
         route = stack_path(org, project, stack, "policypacks")
         body = self._client.request("GET", route, params=params) or {}
-        packs: list[dict[str, Any]] = body.get("requiredPolicies") or []
+        packs: Items = body.get("requiredPolicies") or []
         return packs
 
-    def violations(self, org: str, **filters: Any) -> list[dict[str, Any]]:
+    def violations(self, org: str, **filters: Any) -> Items:
         """Policy violations of the org, across all pages."""
         route = path("orgs", org, "policyresults", "violationsv2")
         return list(self._client.paginate(route, "policyViolations", filters))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._paths import stack_path
+from ._paths import Items, stack_path
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -21,9 +21,9 @@ class SchedulesApi:
         segments = KIND_SEGMENTS[kind]
         return stack_path(org, project, stack, "deployments", *segments, "schedules", *rest)
 
-    def list(self, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+    def list(self, org: str, project: str, stack: str) -> Items:
         body = self._client.request("GET", self._path(org, project, stack, "deployment")) or {}
-        schedules: list[dict[str, Any]] = body.get("schedules") or []
+        schedules: Items = body.get("schedules") or []
         return schedules
 
     def get(self, org: str, project: str, stack: str, schedule_id: str) -> dict[str, Any]:
@@ -70,8 +70,8 @@ class SchedulesApi:
         route = self._path(org, project, stack, "deployment", schedule_id, "resume")
         self._client.request("POST", route, idempotent=True)
 
-    def history(self, org: str, project: str, stack: str, schedule_id: str) -> list[dict[str, Any]]:
+    def history(self, org: str, project: str, stack: str, schedule_id: str) -> Items:
         route = self._path(org, project, stack, "deployment", schedule_id, "history")
         body = self._client.request("GET", route) or {}
-        events: list[dict[str, Any]] = body.get("scheduleHistoryEvents") or []
+        events: Items = body.get("scheduleHistoryEvents") or []
         return events

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._paths import path, stack_path
+from ._paths import Items, path, stack_path
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -33,7 +33,7 @@ class StacksApi:
         project: str | None = None,
         tag_name: str | None = None,
         tag_value: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> Items:
         """Stacks the token can see, across all pages, filtered as given."""
         query = {
             "organization": organization,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._paths import path
+from ._paths import Items, path
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -14,7 +14,7 @@ class OrgTokensApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
 
-    def list(self, org: str, include_expired: bool = True) -> list[dict[str, Any]]:
+    def list(self, org: str, include_expired: bool = True) -> Items:
         """Every token of the org, across all pages (expired ones too, by default)."""
         params = {"filter": "all"} if include_expired else None
         return list(self._client.paginate(path("orgs", org, "tokens"), "tokens", params))
