@@ -125,7 +125,7 @@ def check_packs(prop: str, value: object) -> list[Failure]:
     if not isinstance(value, list):
         return [Failure(prop, f"{prop} must be a list of policy packs")]
     failures = [f for i, pack in enumerate(value) for f in check_pack(f"{prop}[{i}]", pack)]
-    names = [str(p["name"]) for p in value if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    names = [p["name"] for p in value if isinstance(p, dict) and isinstance(p.get("name"), str)]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         failures.append(Failure(prop, f"{prop} lists pack {', '.join(dupes)} more than once"))
