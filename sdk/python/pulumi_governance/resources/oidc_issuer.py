@@ -227,7 +227,7 @@ class OidcIssuerProvider(GovernanceProvider):
     logic = OidcIssuerLogic()
 
 
-class OidcIssuer(Resource):
+class OidcIssuer(Resource, module="governance", name="OidcIssuer"):
     """An OIDC issuer and its authorization policies (see the module docs)."""
 
     organization: pulumi.Output[str]

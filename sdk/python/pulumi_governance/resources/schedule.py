@@ -195,7 +195,7 @@ class ScheduleProvider(GovernanceProvider):
     logic = ScheduleLogic()
 
 
-class Schedule(Resource):
+class Schedule(Resource, module="governance", name="Schedule"):
     """A drift-detection, TTL or raw deployment schedule on a stack (see the module docs)."""
 
     organization: pulumi.Output[str]

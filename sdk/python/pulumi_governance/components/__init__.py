@@ -1,0 +1,1 @@
+"""Components built from the governance resources."""

@@ -1,0 +1,188 @@
+"""StackGuardrails: put a set of stacks under one policy group, with its packs and their config.
+
+Stacks are given explicitly (`project/stack`) and/or selected by stack tag; tag selection is
+resolved through the API while the program runs (so at preview time too): a stack tagged later
+joins the group on the next `up`, and the preview shows it in the group's `stacks` diff.
+
+Membership is one PolicyGroup resource, whatever the number of stacks: 2,000 stacks are one
+membership change sent in one request. The only per-stack resources are the optional extras: a
+drift-detection schedule and a failure webhook for each stack, created only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+import pulumi
+
+from pulumi_governance import functions
+from pulumi_governance.resources.policy_group import PolicyGroup, PolicyPackRefArgs
+from pulumi_governance.resources.schedule import Schedule
+
+
+class GuardrailPackArgs(TypedDict, total=False):
+    """One pack in the group: a PolicyPack resource, or `name` + `version_tag`.
+
+    `config` is per-policy configuration (policy name, or "all", to an enforcement level or a
+    config object); `enforcement` overrides just the enforcement level of named policies.
+    """
+
+    pack: Any
+    name: pulumi.Input[str]
+    version_tag: pulumi.Input[str]
+    config: Mapping[str, Any]
+    enforcement: Mapping[str, str]
+
+
+class DriftScheduleArgs(TypedDict, total=False):
+    cron: str
+    auto_remediate: bool
+
+
+class FailureWebhookArgs(TypedDict, total=False):
+    url: pulumi.Input[str]
+    format: str
+    filters: Sequence[str]
+    secret: pulumi.Input[str]
+
+
+def _pack_ref(spec: GuardrailPackArgs) -> PolicyPackRefArgs:
+    config: dict[str, Any] = {k: v for k, v in (spec.get("config") or {}).items()}
+    for policy, level in (spec.get("enforcement") or {}).items():
+        current = config.get(policy)
+        if isinstance(current, Mapping):
+            config[policy] = {**current, "enforcementLevel": level}
+        else:
+            config[policy] = level
+    pack = spec.get("pack")
+    name = pack.name if pack is not None else spec.get("name")
+    version_tag = pack.version_tag if pack is not None else spec.get("version_tag")
+    if name is None or version_tag is None:
+        raise ValueError("each pack needs a PolicyPack `pack`, or `name` and `version_tag`")
+    ref = PolicyPackRefArgs(name=name, version_tag=version_tag)
+    if config:
+        ref["config"] = config
+    return ref
+
+
+def select_stacks(
+    organization: str | None,
+    explicit: Sequence[str],
+    tags: Mapping[str, str] | None,
+) -> list[str]:
+    """The explicit stacks plus every stack carrying all of `tags`, sorted, without repeats."""
+    chosen = set(explicit)
+    if tags:
+        matches: set[str] | None = None
+        for key, value in sorted(tags.items()):
+            found = {
+                s["project"] + "/" + s["stack"]
+                for s in functions.get_stacks(organization, tag_name=key, tag_value=value)
+            }
+            matches = found if matches is None else matches & found
+        chosen |= matches or set()
+    return sorted(chosen)
+
+
+class StackGuardrails(pulumi.ComponentResource):
+    """One policy group over a set of stacks and packs, with optional per-stack extras."""
+
+    group_name: pulumi.Output[str]
+    stacks: pulumi.Output[list[str]]
+    packs: pulumi.Output[list[dict[str, Any]]]
+    schedule_ids: pulumi.Output[dict[str, str]]
+    webhook_ids: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        group_name: pulumi.Input[str],
+        packs: Sequence[GuardrailPackArgs],
+        stacks: Sequence[str] = (),
+        stack_tags: Mapping[str, str] | None = None,
+        mode: pulumi.Input[str] = "audit",
+        drift_schedule: DriftScheduleArgs | None = None,
+        failure_webhook: FailureWebhookArgs | None = None,
+        organization: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("governance:index:StackGuardrails", resource_name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        enrolled = select_stacks(organization, stacks, stack_tags)
+        stack_inputs: list[pulumi.Input[str]] = list(enrolled)
+        pack_refs: list[pulumi.Input[PolicyPackRefArgs]] = [_pack_ref(spec) for spec in packs]
+
+        group = PolicyGroup(
+            f"{resource_name}-group",
+            name=group_name,
+            mode=mode,
+            stacks=stack_inputs,
+            policy_packs=pack_refs,
+            organization=organization,
+            opts=child,
+        )
+        schedules: dict[str, pulumi.Output[str]] = {}
+        webhooks: dict[str, pulumi.Output[str]] = {}
+        for ref in enrolled:
+            project, _, stack = ref.partition("/")
+            if drift_schedule is not None:
+                schedules[ref] = Schedule(
+                    f"{resource_name}-drift-{project}-{stack}",
+                    kind="drift",
+                    project=project,
+                    stack=stack,
+                    cron=drift_schedule.get("cron", "0 */6 * * *"),
+                    auto_remediate=drift_schedule.get("auto_remediate", False),
+                    organization=organization,
+                    opts=child,
+                ).id
+            if failure_webhook is not None:
+                webhooks[ref] = _failure_webhook(
+                    resource_name, project, stack, failure_webhook, organization, child
+                ).id
+
+        self.group_name = group.name
+        self.stacks = pulumi.Output.from_input(enrolled)
+        self.packs = group.policy_packs
+        self.schedule_ids = _by_stack(schedules)
+        self.webhook_ids = _by_stack(webhooks)
+        self.register_outputs(
+            {
+                "group_name": self.group_name,
+                "stacks": self.stacks,
+                "packs": self.packs,
+                "schedule_ids": self.schedule_ids,
+                "webhook_ids": self.webhook_ids,
+            }
+        )
+
+
+def _by_stack(ids: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
+    keys = list(ids)
+    return pulumi.Output.all(*ids.values()).apply(lambda v: dict(zip(keys, v, strict=True)))
+
+
+def _failure_webhook(
+    resource_name: str,
+    project: str,
+    stack: str,
+    spec: FailureWebhookArgs,
+    organization: str | None,
+    opts: pulumi.ResourceOptions,
+) -> pulumi.CustomResource:
+    from pulumi_governance.resources.webhook import Webhook
+
+    return Webhook(
+        f"{resource_name}-failures-{project}-{stack}",
+        name=f"{resource_name}-failures",
+        project=project,
+        stack=stack,
+        payload_url=spec["url"],
+        format=spec.get("format", "raw"),
+        filters=list(spec.get("filters") or ["update_failed", "preview_failed"]),
+        secret=spec.get("secret"),
+        organization=organization,
+        opts=opts,
+    )
