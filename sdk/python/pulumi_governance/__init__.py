@@ -16,9 +16,13 @@ _EXPORTS = {
     "PolicyGroupPack": "pulumi_governance.resources.policy_attachments",
     "Schedule": "pulumi_governance.resources.schedule",
     "OidcIssuer": "pulumi_governance.resources.oidc_issuer",
+    "StackGuardrails": "pulumi_governance.components.guardrails",
+    "functions": "pulumi_governance.functions",
 }
 
 if TYPE_CHECKING:
+    from . import functions
+    from .components.guardrails import StackGuardrails
     from .resources.oidc_issuer import OidcIssuer
     from .resources.policy_attachments import PolicyGroupPack, PolicyGroupStack
     from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
@@ -31,7 +35,9 @@ __all__ = [
     "PolicyGroupStack",
     "PolicyPackRefArgs",
     "Schedule",
+    "StackGuardrails",
     "__version__",
+    "functions",
 ]
 
 
@@ -39,4 +45,5 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pulumi_governance' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+    loaded = import_module(module)
+    return loaded if module.endswith("." + name) else getattr(loaded, name)
