@@ -8,11 +8,15 @@ current `pulumi login` for that API URL in `$PULUMI_HOME/credentials.json` (defa
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_API_URL = "https://api.pulumi.com"
+CONSOLE_URLS = ("https://app.pulumi.com", "https://pulumi.com", "https://www.pulumi.com")
+
+log = logging.getLogger("pulumi_governance.api")
 
 
 class MissingTokenError(ValueError):
@@ -31,9 +35,11 @@ class Settings:
 
 
 def normalize_api_url(url: str) -> str:
+    """Trailing slashes and surrounding space removed; the console URL mapped to the API's."""
     url = url.strip().rstrip("/")
     # A console URL is a common mistake; its API lives on the api. host.
-    if url in ("https://app.pulumi.com", "https://pulumi.com"):
+    if url.lower() in CONSOLE_URLS:
+        log.warning("%s is the Pulumi Cloud console; using its API, %s", url, DEFAULT_API_URL)
         return DEFAULT_API_URL
     return url
 

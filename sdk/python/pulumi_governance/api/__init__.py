@@ -1,9 +1,18 @@
 """The Pulumi Cloud REST API client: `PulumiCloudClient` and its typed errors.
 
-It speaks the wire format (camelCase JSON dicts in and out) and knows nothing of Pulumi's engine.
+It speaks the wire format: request bodies are plain dicts of camelCase wire JSON, and responses
+come back as the decoded JSON (dicts, or lists of dicts), unchanged. It knows nothing of Pulumi's
+engine. Areas hang off the client: `stacks`, `policy_packs`, `policy_groups`, `policy_results`,
+`org_tokens`, `webhooks`, `schedules`, `oidc`; `request` and `paginate` reach any other path.
 """
 
-from .client import PulumiCloudClient, RetryPolicy, shared_session
+from .client import (
+    PulumiCloudClient,
+    RetryPolicy,
+    close_sessions,
+    parse_retry_after,
+    shared_session,
+)
 from .errors import (
     AmbiguousWriteError,
     Conflict,
@@ -16,6 +25,8 @@ from .errors import (
     TransportError,
     Unauthorized,
 )
+from .hooks import environment_scope, org_scope, preview_environment_scope, stack_scope
+from .look_before_retry import create_then_look
 
 __all__ = [
     "AmbiguousWriteError",
@@ -30,5 +41,12 @@ __all__ = [
     "ServerError",
     "TransportError",
     "Unauthorized",
+    "close_sessions",
+    "create_then_look",
+    "environment_scope",
+    "org_scope",
+    "parse_retry_after",
+    "preview_environment_scope",
     "shared_session",
+    "stack_scope",
 ]

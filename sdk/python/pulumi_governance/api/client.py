@@ -3,15 +3,25 @@
 One `requests.Session` per (API URL, token) is shared by every client object and thread of a
 process; it is made on first use, so client objects are cheap and hold no connection.
 
-Retries: a 429 is retried for any method (the service refused it before doing anything), honouring
-`Retry-After`; 502/503/504 and dropped connections are retried only for idempotent requests (GET,
-HEAD, PUT, DELETE, and a PATCH the caller marks `idempotent=True`). A POST (or unmarked PATCH) whose
-outcome is unknown raises `AmbiguousWriteError`: the caller looks before sending it again.
-A connection that could not be opened at all is retried for any method: nothing was sent.
+Retries (exponential backoff with full jitter, `RetryPolicy`):
+- 429 is retried for any method, POST included: the service refuses a rate-limited request before
+  doing anything, so resending cannot duplicate a write. `Retry-After` (seconds or an HTTP date) is
+  honoured, capped at `RetryPolicy.max_retry_after`.
+- 502/503/504, read timeouts and dropped connections are retried only for idempotent requests:
+  GET, HEAD, PUT, DELETE, OPTIONS, and a POST/PATCH the caller marks `idempotent=True` (each area
+  module says which of its calls are marked, and why).
+- A connection that could not be opened at all (refused, connect timeout) is retried for any
+  method: nothing was sent.
+- A POST (or unmarked PATCH) whose outcome is unknown (the connection dropped after sending, a read
+  timeout, or any 5xx) raises `AmbiguousWriteError` at once. The caller looks before sending it
+  again: every create has a finder (`find_*`), and `create_then_look` wires the two together.
+
+Nothing here puts the access token into a message, a log line or a repr.
 """
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import random
 import threading
@@ -48,19 +58,28 @@ RETRYABLE_STATUS = (502, 503, 504)
 IDEMPOTENT_METHODS = ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
 
 
+POOL_SIZE = 16  # connections kept per host; the dynamic provider runs 4 calls at once
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How often and how long to retry. `max_attempts` counts the first try (1 = no retries)."""
+
     max_attempts: int = 5
     base_delay: float = 0.25
     max_delay: float = 8.0
     max_retry_after: float = 30.0
 
+    def backoff_cap(self, attempt: int) -> float:
+        """The upper bound of the wait after failed attempt number `attempt` (0-based)."""
+        return min(self.max_delay, self.base_delay * (2 ** min(attempt, 62)))
+
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before attempt `attempt + 1`: Retry-After if given, else exponential
-        backoff with full jitter."""
+        """Seconds to wait after failed attempt `attempt` (0-based): Retry-After if the service
+        gave one (capped at `max_retry_after`), else full jitter: uniform in [0, backoff_cap]."""
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_retry_after)
-        return random.uniform(0, min(self.max_delay, self.base_delay * (2**attempt)))
+        return random.uniform(0, self.backoff_cap(attempt))
 
 
 _sessions: dict[tuple[str, str], requests.Session] = {}
@@ -68,13 +87,14 @@ _sessions_lock = threading.Lock()
 
 
 def shared_session(api_url: str, token: str) -> requests.Session:
-    """The process-wide session for (API URL, token)."""
+    """The process-wide session for (API URL, token), made on first use. Safe to share between
+    threads: its connection pool holds up to `POOL_SIZE` connections per host."""
     key = (api_url, token)
     with _sessions_lock:
         session = _sessions.get(key)
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers.update(
@@ -84,12 +104,34 @@ def shared_session(api_url: str, token: str) -> requests.Session:
         return session
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+def close_sessions() -> None:
+    """Close and forget every shared session (tests and benchmarks; clients make new ones)."""
+    with _sessions_lock:
+        sessions = list(_sessions.values())
+        _sessions.clear()
+    for session in sessions:
+        session.close()
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent/bad."""
+    if value is None:
         return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    return parse_retry_after(response.headers.get("Retry-After"))
 
 
 def _message(response: requests.Response) -> str:
@@ -123,9 +165,15 @@ class PulumiCloudClient:
         timeout: tuple[float, float] = (10.0, 60.0),
         retry: RetryPolicy | None = None,
     ) -> None:
+        """`settings` (or `api_url`/`token`, resolved by `config.resolve_settings`); `timeout` is
+        (connect, read) seconds for every request; `retry` the retry policy. Cheap: no session
+        or connection is made until the first request, and none is held on the object."""
         self.settings = settings or resolve_settings(api_url=api_url, token=token)
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("PulumiCloudClient is not picklable: construct it at call time")
 
     def __repr__(self) -> str:
         return f"PulumiCloudClient(api_url={self.settings.api_url!r})"
@@ -189,20 +237,24 @@ class PulumiCloudClient:
             return response.text
 
     def upload(self, url: str, data: bytes, headers: Mapping[str, str]) -> None:
-        """PUT `data` to a pre-signed upload URL (no Pulumi credentials go there)."""
+        """PUT `data` to a pre-signed upload URL with exactly the given headers: no Pulumi
+        credentials go there (it may be another host). Retried like any PUT."""
         self._send("PUT", url, "(upload URL)", None, None, True, data=data, headers=headers)
 
     def paginate(
         self, path: str, items_key: str, params: Mapping[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a list endpoint, following `continuationToken` to the end."""
-        query = dict(params or {})
+        """Every item of a list endpoint, following `continuationToken` to the end (lazily: one
+        page is fetched when the previous one is used up). Stops if a token repeats."""
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        seen: set[str] = set()
         while True:
             body = self.request("GET", path, params=query) or {}
             yield from body.get(items_key) or []
             token = body.get("continuationToken")
-            if not token:
+            if not token or token in seen:
                 return
+            seen.add(token)
             query["continuationToken"] = token
 
     def _send(
@@ -224,6 +276,7 @@ class PulumiCloudClient:
             started = time.monotonic()
             try:
                 if foreign:
+                    # A fresh session: no Pulumi headers go to a foreign URL.
                     response = requests.request(
                         method, url, data=data, headers=dict(headers or {}), timeout=self.timeout
                     )
@@ -267,4 +320,11 @@ class PulumiCloudClient:
             raise error_for_status(method, path, status, _message(response))
 
 
-__all__ = ["PulumiCloudClient", "PulumiCloudError", "RetryPolicy", "shared_session"]
+__all__ = [
+    "PulumiCloudClient",
+    "PulumiCloudError",
+    "RetryPolicy",
+    "close_sessions",
+    "parse_retry_after",
+    "shared_session",
+]

@@ -1,7 +1,14 @@
 """Webhooks at organization, stack and environment scope.
 
 A scope is the path prefix that owns the hooks: `org_scope(org)`, `stack_scope(org, project,
-stack)` or `environment_scope(org, project, env)`.
+stack)`, `environment_scope(org, project, env)` (`/api/esc/environments/...`, per OpenAPI) or
+`preview_environment_scope(org, env)` (the older `/api/preview/environments/{org}/{env}/hooks`).
+
+Bodies are the wire `Webhook` object: `organizationName`, `displayName`, `payloadUrl` and `active`
+are required; `name`, `format` (raw, slack, ms_teams, pulumi_deployments), `filters`, `groups`,
+`secret`, `projectName`/`stackName`/`envName` are optional. `create` is never retried after an
+ambiguous failure: look with `find(scope, name)` (the service answers 409 for a taken name).
+`update` (PATCH of the whole hook) and `ping` are marked idempotent.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ def stack_scope(org: str, project: str, stack: str) -> str:
 
 def environment_scope(org: str, project: str, env: str) -> str:
     return path("esc", "environments", org, project, env, "hooks")
+
+
+def preview_environment_scope(org: str, env: str) -> str:
+    return path("preview", "environments", org, env, "hooks")
 
 
 def _hook(scope: str, name: str, *rest: str) -> str:
@@ -69,3 +80,9 @@ class WebhooksApi:
     def deliveries(self, scope: str, name: str) -> Items:
         result: Items = self._client.request("GET", _hook(scope, name, "deliveries"))
         return result or []
+
+    def redeliver(self, scope: str, name: str, event: str) -> dict[str, Any]:
+        """Send a past delivery (`event` is its id) again. Not retried blindly."""
+        route = _hook(scope, name, "deliveries", path(event)[len("/api/") :], "redeliver")
+        result: dict[str, Any] = self._client.request("POST", route)
+        return result

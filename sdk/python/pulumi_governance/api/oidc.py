@@ -1,4 +1,11 @@
-"""OIDC issuers and their authorization policies."""
+"""OIDC issuers and their authorization policies.
+
+Register body: `name`, `url` (required), `thumbprints`, `maxExpiration`, `jwks`; update (PATCH):
+`name`, `thumbprints`, `maxExpiration`, `jwks`. Register is never retried after an ambiguous
+failure (look with `find_by_url`); update, regenerate-thumbprints and the auth-policy PATCH set a
+state and are marked idempotent. An issuer's auth policy is read by issuer id and written by the
+policy's own id (`get_auth_policy(...)["id"]`), with the full list of policies.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,23 @@
-"""Policy packs, policy groups, what applies to a stack, and policy violations."""
+"""Policy packs, policy groups, what applies to a stack, and policy violations.
+
+Publishing a pack is three calls: `create` (POST; returns `version`, `uploadURI`,
+`requiredHeaders`), `upload` (PUT of the archive to `uploadURI` with exactly `requiredHeaders`,
+never the Pulumi Authorization header), `complete`. `publish` does all three. Create is never
+retried after an ambiguous failure (look with `find_version`); complete and apply set a state and
+are marked idempotent.
+
+Policy group PATCH bodies (UpdatePolicyGroupRequest) may hold: `newName`, `addStack`/`removeStack`
+({name, routingProject}), `addPolicyPack`/`removePolicyPack` ({name, version, versionTag,
+config, displayName}), `addInsightsAccount`/`removeInsightsAccount`, `agentPoolId`, and the
+full-list replacements `stacks`, `policyPacks`, `insightsAccounts`. Repeating one of these leaves
+the group as the first one left it, so `update` and `batch_update` are marked idempotent and
+retried like PUTs (a repeated add/remove may then answer 4xx on a strict server: the caller
+re-reads the group when that matters).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._paths import Items, path, stack_path
@@ -49,6 +64,14 @@ class PolicyPacksApi:
 
     def upload(self, created: Mapping[str, Any], archive: bytes) -> None:
         self._client.upload(created["uploadURI"], archive, created.get("requiredHeaders") or {})
+
+    def publish(self, org: str, body: Mapping[str, Any], archive: bytes) -> int:
+        """Create, upload and complete a version; returns its number."""
+        created = self.create(org, body)
+        self.upload(created, archive)
+        version = int(created["version"])
+        self.complete(org, str(body["name"]), version)
+        return version
 
     def complete(self, org: str, name: str, version: int) -> None:
         self._client.request(
@@ -97,10 +120,22 @@ class PolicyGroupsApi:
         return result
 
     def find(self, org: str, name: str) -> dict[str, Any] | None:
+        """The listed group (summary) named `name`, or None."""
         return next((g for g in self.list(org) if g.get("name") == name), None)
 
-    def create(self, org: str, name: str, entity_type: str = "stacks", mode: str = "audit") -> Any:
+    def create(
+        self,
+        org: str,
+        name: str,
+        entity_type: str = "stacks",
+        mode: str = "audit",
+        agent_pool_id: str | None = None,
+    ) -> Any:
+        """NewPolicyGroup (`entity_type` stacks|accounts, `mode` audit|preventative). The
+        service answers 409 for a taken name; after AmbiguousWriteError, look with `find`."""
         body = {"name": name, "entityType": entity_type, "mode": mode}
+        if agent_pool_id is not None:
+            body["agentPoolId"] = agent_pool_id
         return self._client.request("POST", path("orgs", org, "policygroups"), json=body)
 
     def update(self, org: str, name: str, changes: Mapping[str, Any]) -> Any:
@@ -144,7 +179,11 @@ class PolicyResultsApi:
         packs: Items = body.get("requiredPolicies") or []
         return packs
 
+    def iter_violations(self, org: str, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Policy violations of the org (violationsv2), page by page."""
+        route = path("orgs", org, "policyresults", "violationsv2")
+        return self._client.paginate(route, "policyViolations", filters)
+
     def violations(self, org: str, **filters: Any) -> Items:
         """Policy violations of the org, across all pages."""
-        route = path("orgs", org, "policyresults", "violationsv2")
-        return list(self._client.paginate(route, "policyViolations", filters))
+        return list(self.iter_violations(org, **filters))

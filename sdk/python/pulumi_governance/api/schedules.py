@@ -1,8 +1,16 @@
-"""Deployment schedules of a stack: raw, drift detection and TTL."""
+"""Deployment schedules of a stack: raw, drift detection and TTL.
+
+Bodies (wire JSON): raw `{"scheduleCron"|"scheduleOnce", "request": CreateDeploymentRequest}`,
+drift `{"scheduleCron", "autoRemediate"}`, TTL `{"timestamp", "deleteAfterDestroy"}`. Every kind is
+read, listed, paused, resumed, deleted and its history listed through the generic
+`.../deployments/schedules/{id}` paths; create and update go to the kind's own path. Update is a
+POST that sets the whole schedule, so it is marked idempotent; so are pause and resume. Create is
+never retried after an ambiguous failure: look with `find` (a predicate on the listed schedules).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._paths import Items, stack_path
@@ -25,6 +33,13 @@ class SchedulesApi:
         body = self._client.request("GET", self._path(org, project, stack, "deployment")) or {}
         schedules: Items = body.get("schedules") or []
         return schedules
+
+    def find(
+        self, org: str, project: str, stack: str, match: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The first schedule of the stack for which `match(schedule)` is true, or None. E.g.
+        `lambda s: s.get("scheduleCron") == "0 3 * * *" and s.get("kind") == ...`."""
+        return next((s for s in self.list(org, project, stack) if match(s)), None)
 
     def get(self, org: str, project: str, stack: str, schedule_id: str) -> dict[str, Any]:
         result: dict[str, Any] = self._client.request(
