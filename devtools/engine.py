@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -148,3 +149,10 @@ def exported_state_text(stack: auto.Stack) -> str:
 def resources_of_type(state: Mapping[str, Any], type_token: str) -> list[dict[str, Any]]:
     resources = state.get("deployment", state).get("resources") or []
     return [r for r in resources if r.get("type") == type_token]
+
+
+def shows_change(diff: str, prop: str, old: str, new: str) -> bool:
+    """Whether a `preview --diff` text shows `prop` changing from `old` to `new` (values as the
+    diff prints them, e.g. '"a"' for a string), whatever the column alignment."""
+    pattern = rf"~ {re.escape(prop)}\s*: {re.escape(old)} => {re.escape(new)}"
+    return re.search(pattern, diff) is not None

@@ -1,0 +1,301 @@
+"""Deployment schedules of a stack: raw, drift-detection and TTL (all stored as ScheduledAction).
+
+The drift and TTL endpoints are conveniences over raw schedules, as the API documents say: a
+drift schedule is a cron `detect-drift` deployment, a TTL a one-off `destroy`. A stack has at
+most one of each (a second is a 409), which is what the convenience endpoints imply.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response
+
+from .. import cron
+from ..deps import OrgDep, StoreDep
+from ..errors import ApiError
+from ..store import Tx
+from .stacks import require_stack
+
+router = APIRouter()
+
+BASE = "/api/stacks/{orgName}/{projectName}/{stackName}/deployments"
+OPERATIONS = ("update", "preview", "refresh", "destroy", "detect-drift", "remediate-drift")
+Json = Annotated[dict[str, Any], Body()]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _wire_time(moment: datetime) -> str:
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    )
+
+
+def _timestamp(value: object, field: str) -> datetime:
+    if not isinstance(value, str):
+        raise ApiError(400, f"{field} must be an ISO 8601 timestamp")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"{field}: {value!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        raise ApiError(400, f"{field}: {value!r} has no timezone")
+    return moment
+
+
+def _timing(body: dict[str, Any]) -> tuple[str | None, datetime | None]:
+    cron_text, once_text = body.get("scheduleCron"), body.get("scheduleOnce")
+    if bool(cron_text) == bool(once_text):
+        raise ApiError(400, "exactly one of scheduleCron and scheduleOnce must be set")
+    if cron_text:
+        if not isinstance(cron_text, str):
+            raise ApiError(400, "scheduleCron must be a string")
+        try:
+            cron.parse(cron_text)
+        except cron.CronError as error:
+            raise ApiError(400, f"invalid scheduleCron {cron_text!r}: {error}") from None
+        return cron_text, None
+    once = _timestamp(once_text, "scheduleOnce")
+    if once <= _now():
+        raise ApiError(400, "scheduleOnce must be in the future")
+    return None, once
+
+
+def _action(
+    org: str, cron_text: str | None, once: datetime | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    now = _wire_time(_now())
+    action: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "orgID": org,
+        "kind": "deployment",
+        "paused": False,
+        "definition": {"programID": str(uuid.uuid4()), "request": request},
+        "created": now,
+        "modified": now,
+        "lastExecuted": "",
+    }
+    _set_timing(action, cron_text, once)
+    return action
+
+
+def _set_timing(action: dict[str, Any], cron_text: str | None, once: datetime | None) -> None:
+    action.pop("scheduleCron", None)
+    action.pop("scheduleOnce", None)
+    if cron_text:
+        action["scheduleCron"] = cron_text
+        action["nextExecution"] = _wire_time(cron.next_after(cron_text, _now()))
+    elif once is not None:
+        action["scheduleOnce"] = _wire_time(once)
+        action["nextExecution"] = _wire_time(once)
+    action["modified"] = _wire_time(_now())
+
+
+def _raw_request(body: dict[str, Any]) -> dict[str, Any]:
+    request = body.get("request") or {}
+    if not isinstance(request, dict):
+        raise ApiError(400, "request must be an object")
+    operation = request.get("operation")
+    if operation not in OPERATIONS:
+        raise ApiError(400, f"request.operation must be one of {', '.join(OPERATIONS)}")
+    return dict(request)
+
+
+def _drift_request(body: dict[str, Any]) -> dict[str, Any]:
+    remediate = body.get("autoRemediate", False)
+    if not isinstance(remediate, bool):
+        raise ApiError(400, "autoRemediate must be a boolean")
+    return {
+        "inheritSettings": True,
+        "operation": "detect-drift",
+        "operationContext": {"options": {"remediateIfDriftDetected": remediate}},
+    }
+
+
+def _ttl_request(body: dict[str, Any]) -> dict[str, Any]:
+    delete_stack = body.get("deleteAfterDestroy", False)
+    if not isinstance(delete_stack, bool):
+        raise ApiError(400, "deleteAfterDestroy must be a boolean")
+    return {
+        "inheritSettings": True,
+        "operation": "destroy",
+        "operationContext": {"options": {"deleteAfterDestroy": delete_stack}},
+    }
+
+
+def _key(project: str, stack: str, schedule_id: str) -> str:
+    return f"{project}/{stack}/{schedule_id}"
+
+
+def _stack_schedules(tx: Tx, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+    return [doc for _, _, doc in tx.list("schedule", org, prefix=f"{project}/{stack}/")]
+
+
+def _require(tx: Tx, org: str, project: str, stack: str, schedule_id: str) -> dict[str, Any]:
+    require_stack(tx, org, project, stack)
+    action = tx.get("schedule", org, _key(project, stack, schedule_id))
+    if action is None:
+        raise ApiError(404, f"scheduled action {schedule_id!r} not found")
+    return action
+
+
+def _operation(action: dict[str, Any]) -> str:
+    return str(action["definition"]["request"].get("operation"))
+
+
+def _only_one(tx: Tx, org: str, project: str, stack: str, operation: str, what: str) -> None:
+    if any(_operation(a) == operation for a in _stack_schedules(tx, org, project, stack)):
+        raise ApiError(409, f"stack {project}/{stack} already has a {what} schedule")
+
+
+def _save(tx: Tx, org: str, project: str, stack: str, action: dict[str, Any]) -> dict[str, Any]:
+    tx.put("schedule", org, _key(project, stack, action["id"]), action)
+    return action
+
+
+@router.get(BASE + "/schedules")
+def list_schedules(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str
+) -> dict[str, Any]:
+    with store.tx() as tx:
+        require_stack(tx, ctx.org, projectName, stackName)
+        return {"schedules": _stack_schedules(tx, ctx.org, projectName, stackName)}
+
+
+@router.post(BASE + "/schedules")
+def create_raw(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
+) -> dict[str, Any]:
+    request = _raw_request(body)
+    cron_text, once = _timing(body)
+    with store.tx() as tx:
+        require_stack(tx, ctx.org, projectName, stackName)
+        return _save(
+            tx, ctx.org, projectName, stackName, _action(ctx.org, cron_text, once, request)
+        )
+
+
+@router.get(BASE + "/schedules/{scheduleID}")
+def get_schedule(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str
+) -> dict[str, Any]:
+    with store.tx() as tx:
+        return _require(tx, ctx.org, projectName, stackName, scheduleID)
+
+
+@router.post(BASE + "/schedules/{scheduleID}")
+def update_raw(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
+) -> dict[str, Any]:
+    request = _raw_request(body)
+    cron_text, once = _timing(body)
+    with store.tx() as tx:
+        action = _require(tx, ctx.org, projectName, stackName, scheduleID)
+        action["definition"]["request"] = request
+        _set_timing(action, cron_text, once)
+        return _save(tx, ctx.org, projectName, stackName, action)
+
+
+@router.delete(BASE + "/schedules/{scheduleID}", response_class=Response)
+def delete_schedule(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str
+) -> None:
+    with store.tx() as tx:
+        _require(tx, ctx.org, projectName, stackName, scheduleID)
+        tx.delete("schedule", ctx.org, _key(projectName, stackName, scheduleID))
+
+
+def _set_paused(
+    store: StoreDep, org: str, project: str, stack: str, schedule_id: str, paused: bool
+) -> None:
+    with store.tx() as tx:
+        action = _require(tx, org, project, stack, schedule_id)
+        action["paused"] = paused
+        action["modified"] = _wire_time(_now())
+        _save(tx, org, project, stack, action)
+
+
+@router.post(BASE + "/schedules/{scheduleID}/pause", response_class=Response)
+def pause(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str) -> None:
+    _set_paused(store, ctx.org, projectName, stackName, scheduleID, True)
+
+
+@router.post(BASE + "/schedules/{scheduleID}/resume", response_class=Response)
+def resume(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str) -> None:
+    _set_paused(store, ctx.org, projectName, stackName, scheduleID, False)
+
+
+@router.get(BASE + "/schedules/{scheduleID}/history")
+def history(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str
+) -> dict[str, Any]:
+    # Nothing runs in the emulator, so no schedule has fired yet.
+    with store.tx() as tx:
+        _require(tx, ctx.org, projectName, stackName, scheduleID)
+    return {"scheduleHistoryEvents": []}
+
+
+def _drift_cron(body: dict[str, Any]) -> str:
+    cron_text, _ = _timing({"scheduleCron": body.get("scheduleCron")})
+    assert cron_text is not None
+    return cron_text
+
+
+@router.post(BASE + "/drift/schedules")
+def create_drift(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
+) -> dict[str, Any]:
+    request, cron_text = _drift_request(body), _drift_cron(body)
+    with store.tx() as tx:
+        require_stack(tx, ctx.org, projectName, stackName)
+        _only_one(tx, ctx.org, projectName, stackName, "detect-drift", "drift detection")
+        return _save(
+            tx, ctx.org, projectName, stackName, _action(ctx.org, cron_text, None, request)
+        )
+
+
+@router.post(BASE + "/drift/schedules/{scheduleID}")
+def update_drift(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
+) -> dict[str, Any]:
+    request, cron_text = _drift_request(body), _drift_cron(body)
+    with store.tx() as tx:
+        action = _require(tx, ctx.org, projectName, stackName, scheduleID)
+        action["definition"]["request"] = request
+        _set_timing(action, cron_text, None)
+        return _save(tx, ctx.org, projectName, stackName, action)
+
+
+def _ttl_time(body: dict[str, Any]) -> datetime:
+    moment = _timestamp(body.get("timestamp"), "timestamp")
+    if moment <= _now():
+        raise ApiError(400, "timestamp must be in the future")
+    return moment
+
+
+@router.post(BASE + "/ttl/schedules")
+def create_ttl(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
+) -> dict[str, Any]:
+    request, once = _ttl_request(body), _ttl_time(body)
+    with store.tx() as tx:
+        require_stack(tx, ctx.org, projectName, stackName)
+        _only_one(tx, ctx.org, projectName, stackName, "destroy", "TTL")
+        return _save(tx, ctx.org, projectName, stackName, _action(ctx.org, None, once, request))
+
+
+@router.post(BASE + "/ttl/schedules/{scheduleID}")
+def update_ttl(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
+) -> dict[str, Any]:
+    request, once = _ttl_request(body), _ttl_time(body)
+    with store.tx() as tx:
+        action = _require(tx, ctx.org, projectName, stackName, scheduleID)
+        action["definition"]["request"] = request
+        _set_timing(action, None, once)
+        return _save(tx, ctx.org, projectName, stackName, action)
