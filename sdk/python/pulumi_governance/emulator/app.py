@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from . import errors
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
-from .routes import admin, policy_groups, policy_packs, policy_results, schedules, stacks
+from .routes import admin, oidc, policy_groups, policy_packs, policy_results, schedules, stacks
 from .store import Store
 
 # Every router of the emulator. A new router module is served once it is listed here.
@@ -20,6 +20,7 @@ ROUTERS: list[APIRouter] = [
     policy_groups.router,
     policy_results.router,
     schedules.router,
+    oidc.router,
 ]
 
 

@@ -41,8 +41,20 @@ def _client() -> PulumiCloudClient:
     return PulumiCloudClient(resolve_settings(api_url=api_url, token=token))
 
 
+def _whole_numbers(value: Any) -> Any:
+    """The engine sends every number as a double: 3600 arrives as 3600.0. No input of ours is
+    fractional, so whole floats become ints again (at any depth)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
 def _plain(props: dict[str, Any]) -> Props:
-    return {k: v for k, v in props.items() if not k.startswith("__")}
+    return {k: _whole_numbers(v) for k, v in props.items() if not k.startswith("__")}
 
 
 class GovernanceProvider(ResourceProvider):

@@ -26,7 +26,7 @@ from ._logic import Created, Failure, Plan, Props, changed_keys, is_unknown
 if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
 
-THUMBPRINT = re.compile(r"^[0-9a-f]{40}$")
+THUMBPRINT = re.compile(r"^([0-9a-f]{40}|[0-9a-f]{64})$")
 OPTIONAL_KEYS = ("max_expiration", "thumbprints", "jwks", "policies")
 CREATE_ATTEMPTS = 3
 
@@ -63,7 +63,7 @@ def _check_fields(news: Props) -> list[Failure]:
         isinstance(prints, list)
         and all(isinstance(t, str) and THUMBPRINT.match(t.lower().replace(":", "")) for t in prints)
     ):
-        failures.append(Failure("thumbprints", "must be SHA-1 fingerprints (40 hex digits)"))
+        failures.append(Failure("thumbprints", "must be SHA-1 or SHA-256 hex fingerprints"))
     jwks = news.get("jwks")
     if not _open(jwks) and not (isinstance(jwks, dict) and isinstance(jwks.get("keys"), list)):
         failures.append(Failure("jwks", "must be a JSON Web Key Set: {'keys': [...]}"))
@@ -233,10 +233,11 @@ class OidcIssuer(Resource, module="governance", name="OidcIssuer"):
     organization: pulumi.Output[str]
     name: pulumi.Output[str]
     url: pulumi.Output[str]
-    max_expiration: pulumi.Output[int | None]
+    # No `X | None` in Output annotations: pulumi 3.188 cannot translate outputs through them.
+    max_expiration: pulumi.Output[int]
     thumbprints: pulumi.Output[list[str]]
-    jwks: pulumi.Output[dict[str, Any] | None]
-    policies: pulumi.Output[list[dict[str, Any]] | None]
+    jwks: pulumi.Output[dict[str, Any]]
+    policies: pulumi.Output[list[dict[str, Any]]]
     issuer_id: pulumi.Output[str]
 
     def __init__(

@@ -202,11 +202,12 @@ class Schedule(Resource, module="governance", name="Schedule"):
     project: pulumi.Output[str]
     stack: pulumi.Output[str]
     kind: pulumi.Output[str]
-    cron: pulumi.Output[str | None]
-    once: pulumi.Output[str | None]
-    auto_remediate: pulumi.Output[bool | None]
-    delete_after_destroy: pulumi.Output[bool | None]
-    operation: pulumi.Output[str | None]
+    # No `X | None` in Output annotations: pulumi 3.188 cannot translate outputs through them.
+    cron: pulumi.Output[str]
+    once: pulumi.Output[str]
+    auto_remediate: pulumi.Output[bool]
+    delete_after_destroy: pulumi.Output[bool]
+    operation: pulumi.Output[str]
     paused: pulumi.Output[bool]
     schedule_id: pulumi.Output[str]
 

@@ -1,0 +1,208 @@
+"""OIDC issuers and their authorization policies.
+
+The service fetches an issuer's TLS certificate to compute thumbprints; the emulator never makes
+outbound connections, so when none are given it derives a stable SHA-256 hex string from the URL.
+Every issuer gets one auth policy, created with it and deleted with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Body, Response
+
+from ..deps import OrgDep, StoreDep
+from ..errors import ApiError
+from ..store import Tx
+
+router = APIRouter()
+
+ISSUERS = "/api/orgs/{orgName}/oidc/issuers"
+MAX_EXPIRATION = 24 * 3600  # seconds; tokens exchanged through an issuer live at most a day
+THUMBPRINT_RE = re.compile(r"^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
+DECISIONS = ("allow", "deny")
+TOKEN_TYPES = {
+    "organization": None,
+    "team": "teamName",
+    "personal": "userLogin",
+    "runner": "runnerID",
+}
+Json = Annotated[dict[str, Any], Body()]
+
+
+def _now() -> str:
+    moment = datetime.now(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def _computed_thumbprints(url: str) -> list[str]:
+    return [hashlib.sha256(urlparse(url).netloc.encode()).hexdigest()]
+
+
+def _check_optional(body: dict[str, Any]) -> None:
+    if "maxExpiration" in body and body["maxExpiration"] is not None:
+        value = body["maxExpiration"]
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_EXPIRATION:
+            raise ApiError(400, f"maxExpiration must be between 1 and {MAX_EXPIRATION} seconds")
+    thumbprints = body.get("thumbprints")
+    if thumbprints is not None and (
+        not isinstance(thumbprints, list)
+        or not all(isinstance(t, str) and THUMBPRINT_RE.match(t) for t in thumbprints)
+    ):
+        raise ApiError(400, "thumbprints must be SHA-1 or SHA-256 hex strings")
+    jwks = body.get("jwks")
+    if jwks is not None and not (isinstance(jwks, dict) and isinstance(jwks.get("keys"), list)):
+        raise ApiError(400, 'jwks must be a JSON Web Key Set ({"keys": [...]})')
+
+
+def _require(tx: Tx, org: str, issuer_id: str) -> dict[str, Any]:
+    issuer = tx.get("oidcissuer", org, issuer_id)
+    if issuer is None:
+        raise ApiError(404, f"oidc issuer {issuer_id!r} not found")
+    return issuer
+
+
+def _public(issuer: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in issuer.items() if k != "policyId"}
+
+
+@router.get(ISSUERS)
+def list_issuers(ctx: OrgDep, store: StoreDep) -> dict[str, Any]:
+    with store.tx() as tx:
+        return {"oidcIssuers": [_public(doc) for _, _, doc in tx.list("oidcissuer", ctx.org)]}
+
+
+@router.post(ISSUERS)
+def register(ctx: OrgDep, store: StoreDep, body: Json) -> dict[str, Any]:
+    name, url = body.get("name"), body.get("url")
+    if not isinstance(name, str) or not name.strip():
+        raise ApiError(400, "the issuer name is required")
+    if not isinstance(url, str) or urlparse(url).scheme != "https" or not urlparse(url).netloc:
+        raise ApiError(400, "url must be an https URL")
+    _check_optional(body)
+    now = _now()
+    issuer: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "name": name,
+        "url": url,
+        "issuer": url.rstrip("/"),
+        "created": now,
+        "modified": now,
+        "thumbprints": body.get("thumbprints") or _computed_thumbprints(url),
+        "policyId": str(uuid.uuid4()),
+    }
+    for field in ("maxExpiration", "jwks"):
+        if body.get(field) is not None:
+            issuer[field] = body[field]
+    with store.tx() as tx:
+        for _, _, other in tx.list("oidcissuer", ctx.org):
+            if other["url"].rstrip("/") == url.rstrip("/"):
+                raise ApiError(409, f"an issuer with url {url!r} is already registered")
+        tx.put("oidcissuer", ctx.org, issuer["id"], issuer)
+        policy = {"id": issuer["policyId"], "version": 1, "created": now, "modified": now}
+        tx.put("authpolicy", ctx.org, issuer["policyId"], {**policy, "policies": []})
+    return _public(issuer)
+
+
+@router.get(ISSUERS + "/{issuerId}")
+def get_issuer(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
+    with store.tx() as tx:
+        return _public(_require(tx, ctx.org, issuerId))
+
+
+@router.patch(ISSUERS + "/{issuerId}")
+def update_issuer(ctx: OrgDep, store: StoreDep, issuerId: str, body: Json) -> dict[str, Any]:
+    unknown = set(body) - {"name", "thumbprints", "maxExpiration", "jwks"}
+    if unknown:
+        raise ApiError(400, f"unknown fields: {', '.join(sorted(unknown))} (url cannot change)")
+    if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
+        raise ApiError(400, "the issuer name is required")
+    _check_optional(body)
+    with store.tx() as tx:
+        issuer = _require(tx, ctx.org, issuerId)
+        for field, value in body.items():
+            if value is None:
+                issuer.pop(field, None)
+            else:
+                issuer[field] = value
+        if not issuer.get("thumbprints"):
+            issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
+        issuer["modified"] = _now()
+        tx.put("oidcissuer", ctx.org, issuerId, issuer)
+        return _public(issuer)
+
+
+@router.delete(ISSUERS + "/{issuerId}", status_code=204, response_class=Response)
+def delete_issuer(ctx: OrgDep, store: StoreDep, issuerId: str) -> None:
+    with store.tx() as tx:
+        issuer = _require(tx, ctx.org, issuerId)
+        tx.delete("oidcissuer", ctx.org, issuerId)
+        tx.delete("authpolicy", ctx.org, issuer["policyId"])
+
+
+@router.post(ISSUERS + "/{issuerId}/regenerate-thumbprints")
+def regenerate_thumbprints(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
+    with store.tx() as tx:
+        issuer = _require(tx, ctx.org, issuerId)
+        if issuer.get("jwks"):
+            raise ApiError(
+                400, "issuer jwks are statically configured, can't regenerate thumbprints"
+            )
+        issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
+        issuer["modified"] = _now()
+        tx.put("oidcissuer", ctx.org, issuerId, issuer)
+        return _public(issuer)
+
+
+@router.get("/api/orgs/{orgName}/auth/policies/oidcissuers/{issuerId}")
+def get_auth_policy(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
+    with store.tx() as tx:
+        issuer = _require(tx, ctx.org, issuerId)
+        policy = tx.get("authpolicy", ctx.org, issuer["policyId"])
+        assert policy is not None
+        return policy
+
+
+def _check_policy(index: int, policy: object) -> dict[str, Any]:
+    where = f"policies[{index}]"
+    if not isinstance(policy, dict):
+        raise ApiError(400, f"{where} must be an object")
+    if policy.get("decision") not in DECISIONS:
+        raise ApiError(400, f"{where}.decision must be allow or deny")
+    token_type = policy.get("tokenType")
+    if token_type not in TOKEN_TYPES:
+        raise ApiError(400, f"{where}.tokenType must be one of {', '.join(TOKEN_TYPES)}")
+    needed = TOKEN_TYPES[token_type]
+    if needed and not policy.get(needed):
+        raise ApiError(400, f"{where}.{needed} is required for {token_type} tokens")
+    if not isinstance(policy.get("rules", {}), dict):
+        raise ApiError(400, f"{where}.rules must be an object")
+    permissions = policy.get("authorizedPermissions") or []
+    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+        raise ApiError(400, f"{where}.authorizedPermissions must be a list of strings")
+    if token_type == "organization" and set(permissions) - {"admin"}:
+        raise ApiError(400, f"{where}: only admin is supported for organization tokens")
+    checked = {k: v for k, v in policy.items() if v is not None}
+    checked.setdefault("rules", {})
+    checked["authorizedPermissions"] = permissions
+    return checked
+
+
+@router.patch("/api/orgs/{orgName}/auth/policies/{policyId}")
+def update_auth_policy(ctx: OrgDep, store: StoreDep, policyId: str, body: Json) -> dict[str, Any]:
+    policies = body.get("policies")
+    if not isinstance(policies, list):
+        raise ApiError(400, "policies must be a list")
+    checked = [_check_policy(i, p) for i, p in enumerate(policies)]
+    with store.tx() as tx:
+        policy = tx.get("authpolicy", ctx.org, policyId)
+        if policy is None:
+            raise ApiError(404, f"auth policy {policyId!r} not found")
+        policy.update(policies=checked, version=policy["version"] + 1, modified=_now())
+        tx.put("authpolicy", ctx.org, policyId, policy)
+        return policy
