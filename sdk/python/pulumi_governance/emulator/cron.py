@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
-FIELDS = (  # name, lowest, highest, names for the values from `lowest`
+FIELDS: tuple[tuple[str, int, int, list[str]], ...] = (  # name, low, high, value names
     ("minute", 0, 59, []),
     ("hour", 0, 23, []),
     ("day of month", 1, 31, []),
