@@ -9,7 +9,17 @@ from fastapi import APIRouter, FastAPI
 from . import errors
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
-from .routes import admin, oidc, policy_groups, policy_packs, policy_results, schedules, stacks
+from .routes import (
+    admin,
+    hooks,
+    oidc,
+    policy_groups,
+    policy_packs,
+    policy_results,
+    schedules,
+    stacks,
+    tokens,
+)
 from .store import Store
 
 # Every router of the emulator. A new router module is served once it is listed here.
@@ -21,6 +31,8 @@ ROUTERS: list[APIRouter] = [
     policy_results.router,
     schedules.router,
     oidc.router,
+    tokens.router,
+    hooks.router,
 ]
 
 
