@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "PolicyGroup": "pulumi_governance.resources.policy_group",
     "PolicyPackRefArgs": "pulumi_governance.resources.policy_group",
+    "PolicyPack": "pulumi_governance.resources.policy_pack",
     "PolicyGroupStack": "pulumi_governance.resources.policy_attachments",
     "PolicyGroupPack": "pulumi_governance.resources.policy_attachments",
     "Schedule": "pulumi_governance.resources.schedule",
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .resources.oidc_issuer import OidcIssuer
     from .resources.policy_attachments import PolicyGroupPack, PolicyGroupStack
     from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
+    from .resources.policy_pack import PolicyPack
     from .resources.schedule import Schedule
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "PolicyGroup",
     "PolicyGroupPack",
     "PolicyGroupStack",
+    "PolicyPack",
     "PolicyPackRefArgs",
     "Schedule",
     "StackGuardrails",

@@ -1,0 +1,86 @@
+"""PolicyPack: one published version of a pulumi-policy Python pack, from its directory.
+
+`source` is the pack's directory (relative paths resolve against the program's directory). What
+`pulumi policy publish` would learn, this resource learns the same way: the pack's name, policies,
+descriptions, enforcement levels and config schemas come from running the pack as an analyzer; the
+version tag comes from `version` in PulumiPolicy.yaml unless `version_tag` is given. The upload is
+the directory as a deterministic `package/` tarball that honours `.gitignore` and never holds
+`.git`, virtualenvs or caches (see `policy_pack_source`).
+
+ID: `{organization}/{name}/{version_tag}`. Outputs: `name`, `version` (the service's number),
+`version_tag`, `policies` (name, enforcement_level, description, config_schema), `source_hash`,
+`organization`, `adopted`.
+
+Changes:
+- Changed files (a new `source_hash`) under the same version tag fail in preview: bump the version.
+- A new version tag or organization replaces: the new version is published before the old one is
+  deleted (the engine's default create-before-delete), so groups are never left without the pack.
+- A new `source` path holding the same files, and `adopt`, change in place (no API call).
+- Deleting a version that a policy group still applies fails (HTTP 409) with a message that names
+  the groups; the version is kept and the next `pulumi up` retries. Use `retain_on_delete` to keep
+  old versions deliberately.
+- A version tag that exists already is an error, unless `adopt=True` and the published policies
+  match the source's; then it is taken over (reported as a diagnostic, never silently).
+A version gone from the service is dropped on refresh; deleting a gone version succeeds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, Resource
+
+from ._dynamic import GovernanceProvider, _plain, default_organization
+from ._policy_pack_logic import PolicyPackLogic, bump_failure
+
+__all__ = ["PolicyPack", "PolicyPackLogic", "PolicyPackProvider"]
+
+
+class PolicyPackProvider(GovernanceProvider):
+    logic = PolicyPackLogic()
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(_olds, news)
+        if not result.failures:
+            failure = bump_failure(_plain(_olds), _plain(result.inputs))
+            if failure is not None:
+                result.failures.append(CheckFailure(failure.property, failure.reason))
+        return result
+
+
+class PolicyPack(Resource, module="governance", name="PolicyPack"):
+    """A published policy pack version. See the module docstring for ID and replace rules."""
+
+    name: pulumi.Output[str]
+    version: pulumi.Output[int]
+    version_tag: pulumi.Output[str]
+    policies: pulumi.Output[list[dict[str, Any]]]
+    source: pulumi.Output[str]
+    source_hash: pulumi.Output[str]
+    organization: pulumi.Output[str]
+    adopt: pulumi.Output[bool]
+    adopted: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        source: pulumi.Input[str],
+        version_tag: pulumi.Input[str] | None = None,
+        organization: pulumi.Input[str] | None = None,
+        adopt: pulumi.Input[bool] = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "source": source,
+            "version_tag": version_tag,
+            "organization": default_organization(organization),
+            "adopt": adopt,
+            "name": None,
+            "version": None,
+            "policies": None,
+            "source_hash": None,
+            "adopted": None,
+        }
+        super().__init__(PolicyPackProvider(), resource_name, props, opts)
