@@ -9,9 +9,10 @@ cd "$repo_root"
 cli_dir="$(bash scripts/bootstrap.sh | tail -1)"
 export PULUMI_GOVERNANCE_CLI_DIR="$cli_dir"
 
-echo "== lint" >&2
+echo "== lint and types" >&2
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 
 echo "== tests" >&2
 exec .venv/bin/python -m pytest -p no:cacheprovider -ra "$@"
