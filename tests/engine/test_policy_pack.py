@@ -1,0 +1,88 @@
+"""PolicyPack under the real engine: publish the example pack, refuse changed files under the same
+version tag, replace a bumped version new-first (a group still using the old one keeps it until it
+moves on), and destroy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from devtools.emulator import Emulator
+from devtools.engine import EngineEnv, preview_diff
+from tests.engine._governance import ORG, governance_stack, ok
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
+PACK = "baseline-engine-test"
+GROUP = f"/api/orgs/{ORG}/policygroups/default-policy-group"
+
+
+def versions(emulator: Emulator) -> dict[str, int]:
+    """Version tag -> number of the pack's complete versions on the emulator."""
+    listed = ok(emulator, "GET", f"/api/orgs/{ORG}/policypacks")["policyPacks"]
+    pack: dict[str, Any] = next((p for p in listed if p["name"] == PACK), {})
+    return dict(zip(pack.get("versionTags", []), pack.get("versions", []), strict=True))
+
+
+def set_version(pack: Path, tag: str) -> None:
+    project = pack / "PulumiPolicy.yaml"
+    lines = [f"version: {tag}" if ln.startswith("version:") else ln for ln in
+             project.read_text().splitlines()]  # fmt: skip
+    project.write_text("\n".join(lines) + "\n")
+
+
+def test_policy_pack_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emulator) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(EXAMPLE, pack)
+    main = pack / "__main__.py"
+    main.write_text(main.read_text().replace('name="baseline"', f'name="{PACK}"'))
+    (pack / "scratch").mkdir()
+    (pack / "scratch" / "notes.py").write_text("ignored by the pack's .gitignore\n")
+    stack = governance_stack(
+        engine, tmp_path, emulator, {"pack": {"type": "PolicyPack", "source": str(pack)}}
+    )
+
+    # Publish: the service holds the version with the policies the analyzer reported.
+    up = stack.up(color="never")
+    assert up.summary.resource_changes == {"create": 2}
+    assert up.outputs["pack"].value == f"{ORG}/{PACK}/1.0.0"
+    number = versions(emulator)["1.0.0"]
+    live = ok(emulator, "GET", f"/api/orgs/{ORG}/policypacks/{PACK}/versions/{number}")
+    levels = {p["name"]: p["enforcementLevel"] for p in live["policies"]}
+    assert levels == {
+        "required-tags": "mandatory",
+        "no-public-acl": "advisory",
+        "max-resources": "advisory",
+    }
+    schema = next(p for p in live["policies"] if p["name"] == "max-resources")["configSchema"]
+    assert schema["required"] == ["maxResources"] and schema["type"] == "object"
+
+    # Ignored files do not count; changed files under the same version tag fail in preview.
+    (pack / "scratch" / "notes.py").write_text("still ignored\n")
+    assert "2 unchanged" in preview_diff(stack)
+    main.write_text(main.read_text().replace("review.", "review in one sitting."))
+    with pytest.raises(auto.CommandError) as refused:
+        stack.preview(color="never")
+    assert "bump" in str(refused.value) and "version" in str(refused.value)
+
+    # Bump while a group still applies the old version: the new version is published first,
+    # the old one is kept (409) and the update fails with the reason; it is deleted once the
+    # group moved on.
+    applied = {"name": PACK, "version": number, "versionTag": "1.0.0", "config": {}}
+    ok(emulator, "PATCH", GROUP, json={"addPolicyPack": applied})
+    set_version(pack, "1.1.0")
+    assert "+-" in preview_diff(stack)
+    with pytest.raises(auto.CommandError) as kept:
+        stack.up(color="never")
+    assert "still applied" in str(kept.value)
+    assert set(versions(emulator)) == {"1.0.0", "1.1.0"}
+    ok(emulator, "PATCH", GROUP, json={"removePolicyPack": applied})
+    up = stack.up(color="never")
+    assert up.outputs["pack"].value == f"{ORG}/{PACK}/1.1.0"
+    assert set(versions(emulator)) == {"1.1.0"}
+
+    stack.destroy(color="never")
+    assert versions(emulator) == {}
