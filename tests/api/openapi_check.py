@@ -53,6 +53,9 @@ def _strict(node: Any, in_all_of: bool = False) -> Any:
         if isinstance(node.get(key), dict):
             out[key] = _strict(node[key])
     if "allOf" in node:
+        merged = _merge_all_of(node["allOf"])
+        if merged is not None and not in_all_of:
+            return _strict({**{k: v for k, v in node.items() if k != "allOf"}, **merged})
         out["allOf"] = [_strict(n, in_all_of=True) for n in node["allOf"]]
     for key in ("oneOf", "anyOf"):
         if key in node:
@@ -60,6 +63,33 @@ def _strict(node: Any, in_all_of: bool = False) -> Any:
     if "properties" in node and "additionalProperties" not in node and not in_all_of:
         out["additionalProperties"] = False
     return out
+
+
+def _merge_all_of(members: list[Any]) -> dict[str, Any] | None:
+    """One object schema from an allOf of object schemas (``$ref`` members resolved), so that
+    strictness applies to the union of their properties rather than to each member alone."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for member in members:
+        if isinstance(member, dict) and "$ref" in member:
+            member = spec()["components"]["schemas"][member["$ref"].rsplit("/", 1)[1]]
+        if not isinstance(member, dict) or set(member) - {
+            "type",
+            "properties",
+            "required",
+            "description",
+            "x-order",
+            "allOf",
+        }:
+            return None
+        if "allOf" in member:
+            inner = _merge_all_of(member["allOf"])
+            if inner is None:
+                return None
+            member = {**member, **inner}
+        properties.update(member.get("properties", {}))
+        required += [r for r in member.get("required", []) if r not in required]
+    return {"type": "object", "properties": properties, "required": required}
 
 
 @cache
