@@ -120,7 +120,8 @@ def update_issuer(ctx: OrgDep, store: StoreDep, issuerId: str, body: Json) -> di
     unknown = set(body) - {"name", "thumbprints", "maxExpiration", "jwks"}
     if unknown:
         raise ApiError(400, f"unknown fields: {', '.join(sorted(unknown))} (url cannot change)")
-    if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
+    # The OpenAPI document: "The issuer name is required in the update request."
+    if not isinstance(body.get("name"), str) or not body["name"].strip():
         raise ApiError(400, "the issuer name is required")
     _check_optional(body)
     with store.tx() as tx:
