@@ -155,6 +155,14 @@ def test_check_learns_the_pack_from_its_analyzer() -> None:
     assert schema["properties"]["maxResources"]["default"] == 500  # an int again, not 500.0
 
 
+def test_version_tag_is_read_as_written(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(EXAMPLE, pack)
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 1.10\n")
+    checked, found = PolicyPackLogic().check({"source": str(pack)})
+    assert found == [] and checked["version_tag"] == "1.10"  # not the number 1.1
+
+
 def test_check_reports_a_pack_that_does_not_start(pack: Path) -> None:
     (pack / "__main__.py").write_text("raise SystemExit('broken pack')\n")
     (found,) = failures({"source": str(pack)})

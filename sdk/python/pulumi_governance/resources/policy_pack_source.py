@@ -55,7 +55,8 @@ def read_project(source: Path) -> dict[str, Any]:
     if not project_file.is_file():
         raise PackSourceError(f"{str(source)!r} has no {PROJECT_FILE}")
     try:
-        project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+        # Every scalar stays text, as written: `version: 1.10` is the tag "1.10", not 1.1.
+        project = yaml.load(project_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise PackSourceError(f"{PROJECT_FILE} cannot be read: {error}") from None
     if not isinstance(project, dict):
