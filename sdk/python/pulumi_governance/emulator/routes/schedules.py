@@ -56,7 +56,7 @@ def _timing(body: dict[str, Any]) -> tuple[str | None, datetime | None]:
         if not isinstance(cron_text, str):
             raise ApiError(400, "scheduleCron must be a string")
         try:
-            cron.parse(cron_text)
+            cron.next_after(cron_text, _now())  # parses, and rejects one that never fires
         except cron.CronError as error:
             raise ApiError(400, f"invalid scheduleCron {cron_text!r}: {error}") from None
         return cron_text, None
