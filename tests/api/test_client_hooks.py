@@ -30,7 +30,7 @@ def hook_body(org: str, name: str, **extra: object) -> dict[str, object]:
     }
 
 
-def exercise(client: PulumiCloudClient, org: str, scope: str, **where: object) -> None:
+def exercise(client: PulumiCloudClient, org: str, scope: str, event: str, **where: object) -> None:
     name = unique("hook")
     created = client.webhooks.create(scope, hook_body(org, name, **where))
     assert created["name"] == name and created["payloadUrl"].endswith("/hook")
@@ -39,7 +39,7 @@ def exercise(client: PulumiCloudClient, org: str, scope: str, **where: object) -
     assert client.webhooks.find(scope, name) is not None
     assert client.webhooks.get(scope, name)["displayName"] == name.title()
     updated = client.webhooks.update(
-        scope, name, hook_body(org, name, active=False, filters=["stack_update_failed"], **where)
+        scope, name, hook_body(org, name, active=False, filters=[event], **where)
     )
     assert updated["active"] is False
     client.webhooks.ping(scope, name)
@@ -51,22 +51,26 @@ def exercise(client: PulumiCloudClient, org: str, scope: str, **where: object) -
 
 
 def test_org_hooks(client: PulumiCloudClient, org: str) -> None:
-    exercise(client, org, org_scope(org))
+    exercise(client, org, org_scope(org), "update_failed")
 
 
 def test_stack_hooks(client: PulumiCloudClient, org: str) -> None:
     project, stack = unique("proj"), unique("dev")
     client.stacks.create(org, project, stack)
-    exercise(client, org, stack_scope(org, project, stack), projectName=project, stackName=stack)
+    scope = stack_scope(org, project, stack)
+    exercise(client, org, scope, "update_failed", projectName=project, stackName=stack)
 
 
 def test_environment_hooks(client: PulumiCloudClient, org: str) -> None:
     scope = environment_scope(org, "infra", "prod")
-    exercise(client, org, scope, projectName="infra", envName="prod")
+    exercise(
+        client, org, scope, "environment_revision_created", projectName="infra", envName="prod"
+    )
 
 
 def test_preview_environment_hooks(client: PulumiCloudClient, org: str) -> None:
-    exercise(client, org, preview_environment_scope(org, "prod"), envName="prod")
+    scope = preview_environment_scope(org, "prod")
+    exercise(client, org, scope, "environment_revision_created", envName="prod")
 
 
 def test_hook_without_payload_url_is_invalid(client: PulumiCloudClient, org: str) -> None:
