@@ -17,6 +17,7 @@ _EXPORTS = {
     "PolicyGroupPack": "pulumi_governance.resources.policy_attachments",
     "Schedule": "pulumi_governance.resources.schedule",
     "OidcIssuer": "pulumi_governance.resources.oidc_issuer",
+    "OrgToken": "pulumi_governance.resources.org_token",
     "StackGuardrails": "pulumi_governance.components.guardrails",
     "functions": "pulumi_governance.functions",
 }
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from . import functions
     from .components.guardrails import StackGuardrails
     from .resources.oidc_issuer import OidcIssuer
+    from .resources.org_token import OrgToken
     from .resources.policy_attachments import PolicyGroupPack, PolicyGroupStack
     from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
     from .resources.policy_pack import PolicyPack
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OidcIssuer",
+    "OrgToken",
     "PolicyGroup",
     "PolicyGroupPack",
     "PolicyGroupStack",
