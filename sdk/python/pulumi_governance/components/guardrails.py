@@ -177,6 +177,7 @@ def _failure_webhook(
     return Webhook(
         f"{resource_name}-failures-{project}-{stack}",
         name=f"{resource_name}-failures",
+        display_name=f"{resource_name}: failures of {project}/{stack}",
         project=project,
         stack=stack,
         payload_url=spec["url"],
