@@ -35,6 +35,7 @@ class Emulator:
         stacks: Sequence[str] = (),
     ):
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.db = workdir / "emulator.db"
         self.log = workdir / "emulator.log"
         self.org, self.token = "acme", "admin-token-" + uuid.uuid4().hex
