@@ -18,12 +18,14 @@ _EXPORTS = {
     "Schedule": "pulumi_governance.resources.schedule",
     "OidcIssuer": "pulumi_governance.resources.oidc_issuer",
     "OrgToken": "pulumi_governance.resources.org_token",
+    "Webhook": "pulumi_governance.resources.webhook",
     "StackGuardrails": "pulumi_governance.components.guardrails",
     "functions": "pulumi_governance.functions",
+    "functions_webhooks": "pulumi_governance.functions_webhooks",
 }
 
 if TYPE_CHECKING:
-    from . import functions
+    from . import functions, functions_webhooks
     from .components.guardrails import StackGuardrails
     from .resources.oidc_issuer import OidcIssuer
     from .resources.org_token import OrgToken
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
     from .resources.policy_pack import PolicyPack
     from .resources.schedule import Schedule
+    from .resources.webhook import Webhook
 
 __all__ = [
     "OidcIssuer",
@@ -42,8 +45,10 @@ __all__ = [
     "PolicyPackRefArgs",
     "Schedule",
     "StackGuardrails",
+    "Webhook",
     "__version__",
     "functions",
+    "functions_webhooks",
 ]
 
 
