@@ -28,9 +28,14 @@ for name, spec in json.loads(pulumi.Config().require("resources")).items():
 
 
 def governance_stack(
-    engine: EngineEnv, tmp_path: Path, emulator: Emulator, resources: dict[str, Any]
+    engine: EngineEnv,
+    tmp_path: Path,
+    emulator: Emulator,
+    resources: dict[str, Any],
+    program_text: str = PROGRAM,
 ) -> auto.Stack:
-    program = write_program(tmp_path / "program", "governance", PROGRAM)
+    """A stack of a program (by default PROGRAM) configured for the emulator's org."""
+    program = write_program(tmp_path / "program", "governance", program_text)
     stack = engine.stack(
         program,
         "dev",

@@ -14,8 +14,8 @@ import pytest
 from pulumi import automation as auto
 
 from devtools.emulator import Emulator
-from devtools.engine import EngineEnv, exported_state_text, preview_diff, write_program
-from tests.engine._governance import ORG, declare, ok
+from devtools.engine import EngineEnv, exported_state_text, preview_diff
+from tests.engine._governance import ORG, declare, governance_stack, ok
 
 TOKENS = f"/api/orgs/{ORG}/tokens"
 PROGRAM = """
@@ -34,18 +34,7 @@ for name, spec in json.loads(pulumi.Config().require("resources")).items():
 def token_stack(
     engine: EngineEnv, tmp_path: Path, emulator: Emulator, resources: dict[str, Any]
 ) -> auto.Stack:
-    program = write_program(tmp_path / "program", "tokens", PROGRAM)
-    stack = engine.stack(
-        program,
-        "dev",
-        config={
-            "governance:apiUrl": emulator.url,
-            "governance:accessToken": (emulator.orgs[ORG], True),
-            "governance:organization": ORG,
-        },
-    )
-    declare(stack, resources)
-    return stack
+    return governance_stack(engine, tmp_path, emulator, resources, PROGRAM)
 
 
 def live(emulator: Emulator) -> dict[str, dict[str, Any]]:
