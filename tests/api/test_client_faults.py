@@ -8,6 +8,7 @@ import pytest
 from pulumi_governance.api import (
     AmbiguousWriteError,
     PulumiCloudClient,
+    RetryPolicy,
     create_then_look,
 )
 from tests.api.client_fixtures import client_fixture, client_of, org_fixture  # noqa: F401
@@ -56,9 +57,18 @@ def test_post_under_5xx_is_ambiguous(
 def test_random_faults_do_not_break_reads(
     emulator: Emulator, client: PulumiCloudClient, org: str
 ) -> None:
+    # 40% of requests fail: with 5 attempts a call gives up 1% of the time (0.4**5), so 20
+    # calls would fail the test about one run in five; 14 attempts make that 1 in 10**4.
+    patient = PulumiCloudClient(
+        client.settings, retry=RetryPolicy(max_attempts=14, base_delay=0.001, max_delay=0.005)
+    )
+    before = emulator.faults()["injected"]
     emulator.set_faults(rate_5xx=0.2, rate_429=0.2, retry_after_s=0)
     for _ in range(20):
-        client.policy_groups.list(org)
+        patient.policy_groups.list(org)
+    after = emulator.faults()["injected"]
+    # 20 calls at a 40% fault rate: no fault at all is a 1 in 27,000 event.
+    assert after["429"] + after["5xx"] > before["429"] + before["5xx"]
 
 
 def test_dropped_create_is_ambiguous_and_the_finder_sees_it(
