@@ -24,6 +24,7 @@ from pulumi_governance.api import (
     AmbiguousWriteError,
     PulumiCloudClient,
     RetryPolicy,
+    TransportError,
     close_sessions,
 )
 from pulumi_governance.config import Settings
@@ -187,3 +188,18 @@ def test_eight_threads_use_one_session_and_a_bounded_pool(
     # One connection per concurrent thread at most; never one per request.
     assert 1 <= opened <= 8
     assert len({seen.peer_port for seen in server.seen}) == opened
+
+
+def test_unresolvable_host_is_not_ambiguous_for_a_post(
+    token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A name that does not resolve (RFC 6761 .invalid) means nothing was sent: the POST is
+    retried like a refused connection and ends as a TransportError, not an ambiguous write."""
+    caplog.set_level(logging.DEBUG, logger="pulumi_governance.api")
+    retry = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02)
+    client = make_client("http://no-such-host.invalid", token, retry)
+    with pytest.raises(TransportError) as caught:
+        client.request("POST", "/api/things", json={})
+    assert not isinstance(caught.value, AmbiguousWriteError)
+    failures = [r for r in caplog.records if "POST /api/things failed" in r.getMessage()]
+    assert len(failures) == retry.max_attempts

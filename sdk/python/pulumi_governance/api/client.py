@@ -33,6 +33,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from pulumi_governance import __version__
 from pulumi_governance.config import Settings, resolve_settings
@@ -145,10 +146,26 @@ def _message(response: requests.Response) -> str:
 
 
 def _never_sent(error: requests.RequestException) -> bool:
-    """True when the connection could not be opened, so the request cannot have reached the
-    service."""
+    """True when the connection could not be opened (refused, unresolvable host, connect
+    timeout), so the request cannot have reached the service. Looks through requests' wrapping
+    (ConnectionError -> urllib3 MaxRetryError -> its reason) for urllib3's own types."""
     if isinstance(error, requests.ConnectTimeout):
         return True
+    pending: list[object] = [error]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        # NameResolutionError is a NewConnectionError.
+        if isinstance(item, NewConnectionError | ConnectTimeoutError):
+            return True
+        if isinstance(item, MaxRetryError):
+            pending.append(item.reason)
+        if isinstance(item, BaseException):
+            pending.extend(item.args)
+            pending.extend(e for e in (item.__cause__, item.__context__) if e is not None)
     text = repr(error)
     return "NewConnectionError" in text or "Connection refused" in text
 
