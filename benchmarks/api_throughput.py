@@ -1,64 +1,70 @@
 """API client throughput and connection reuse, against a local emulator on loopback.
 
-Prints (1) requests per second of 8 concurrent client threads for a bounded number of calls
-each, read-only and mixed read/write (about 1 write in 5), with one shared client object and
-with a client object per thread (both share the one pooled session per URL and token), beside a
-baseline that opens a new connection for every call; and (2) how many TCP connections 100
-sequential client calls open, from urllib3's pool statistics (`num_connections`) and from the
-distinct local ports the client used.
+Prints (1) HTTP requests per second of 8 concurrent client threads doing a bounded number of
+client calls (default 250 each, 2,000 in all), read-only and mixed (70% reads: GET a stack, list
+policy groups; 30% writes: set a stack tag, PATCH a policy group's full stack list), with one
+shared client object, with a client object per thread (both share the one pooled session per URL
+and token), and with a baseline that opens a new connection for every call; and (2) how many TCP
+connections 100 sequential client calls open: urllib3's `num_connections` of the session's pool
+before and after, and the "Starting new HTTP connection" events urllib3 logs.
 
-Note: when the emulator answers on a reused connection without TCP_NODELAY, each response body
-waits for the client's delayed ACK (~40 ms), and the pooled rows come out slower than the
-new-connection baseline; that is a property of the server, visible in the latency column.
-
-    .venv/bin/python benchmarks/api_throughput.py [--calls 150] [--threads 8]
+    .venv/bin/python benchmarks/api_throughput.py [--calls 250] [--threads 8]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import requests  # noqa: E402
+from requests.adapters import HTTPAdapter  # noqa: E402
 
 from devtools.emulator import Emulator  # noqa: E402
 from pulumi_governance.api import PulumiCloudClient, close_sessions  # noqa: E402
 from pulumi_governance.config import Settings  # noqa: E402
 
-Work = Callable[[PulumiCloudClient, int, int], None]
-
-
-def read(client: PulumiCloudClient, org: str, project: str) -> None:
-    client.policy_groups.list(org)
-    client.stacks.get(org, project, "dev")
-
-
-def mixed_call(org: str, project: str) -> Work:
-    def call(client: PulumiCloudClient, worker: int, n: int) -> None:
-        if n % 5 == 4:  # a write: a tag set (POST or PATCH) on the worker's own stack
-            client.stacks.set_tag(org, project, f"w{worker}", "seq", str(n))
-        elif n % 2:
-            client.policy_groups.list(org)
-        else:
-            client.stacks.get(org, project, "dev")
-
-    return call
+Work = Callable[[PulumiCloudClient, int, int], int]  # returns the HTTP requests it sent
 
 
 def read_call(org: str, project: str) -> Work:
-    def call(client: PulumiCloudClient, worker: int, n: int) -> None:
+    def call(client: PulumiCloudClient, worker: int, n: int) -> int:
         if n % 2:
             client.policy_groups.list(org)
         else:
             client.stacks.get(org, project, "dev")
+        return 1
+
+    return call
+
+
+def mixed_call(org: str, project: str) -> Work:
+    """Per 10 calls: 7 reads, 2 tag sets on the worker's stack (GET, then POST or PATCH) and 1
+    PATCH of the worker's policy group (its full stack list, alternating between 1 and 0)."""
+
+    def call(client: PulumiCloudClient, worker: int, n: int) -> int:
+        slot = n % 10
+        if slot in (7, 8):
+            client.stacks.set_tag(org, project, f"w{worker}", "seq", str(n))
+            return 2
+        if slot == 9:
+            stacks = [{"name": f"w{worker}", "routingProject": project}] if n % 20 < 10 else []
+            client.policy_groups.update(org, f"bench-w{worker}", {"stacks": stacks})
+            return 1
+        if slot % 2:
+            client.policy_groups.list(org)
+        else:
+            client.stacks.get(org, project, "dev")
+        return 1
 
     return call
 
@@ -70,7 +76,7 @@ def run(
     threads: int,
     calls: int,
 ) -> tuple[float, int]:
-    """(requests per second, requests) for `threads` workers doing `calls` client calls each."""
+    """(HTTP requests per second, requests) for `threads` workers doing `calls` calls each."""
     one = make_client() if shared else None
     counts = [0] * threads
     errors: list[BaseException] = []
@@ -81,8 +87,7 @@ def run(
         start.wait()
         try:
             for n in range(calls):
-                work(client, index, n)
-                counts[index] += 1
+                counts[index] += work(client, index, n)
         except BaseException as error:
             errors.append(error)
 
@@ -112,35 +117,66 @@ class NewConnectionEachCall(PulumiCloudClient):
         return fresh
 
 
-def connection_reuse(emu: Emulator, project: str) -> list[tuple[str, int, int]]:
+class _NewConnections(logging.Handler):
+    """Counts urllib3's "Starting new HTTP connection" debug events."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Starting new HTTP"):
+            self.count += 1
+
+
+def num_connections(session: requests.Session, url: str) -> int:
+    """urllib3's `num_connections` of the pools the session uses for `url`'s host. Summed over
+    that host's pools: requests keys pools by TLS settings too (the CA bundle), so
+    `poolmanager.connection_from_url(url)` would make a new, empty pool and report 0."""
+    parsed = urlsplit(url)
+    adapter = session.get_adapter(url)
+    assert isinstance(adapter, HTTPAdapter)
+    manager = adapter.poolmanager
+    return sum(
+        manager.pools[key].num_connections
+        for key in list(manager.pools.keys())
+        if (key.key_host, key.key_port) == (parsed.hostname, parsed.port)
+    )
+
+
+def connection_reuse(emu: Emulator, project: str) -> list[tuple[str, str, int]]:
+    """(client, num_connections before -> after, connections urllib3 started) for 100 calls."""
     rows = []
-    for label, kind in (("pooled session", PulumiCloudClient), ("new session per call", None)):
-        close_sessions()
-        client = (kind or NewConnectionEachCall)(Settings(emu.url, emu.token))
-        ports: set[int] = set()
-        opened = 0
-        for n in range(100):
-            response = client.session.get(
-                f"{emu.url}/api/stacks/{emu.org}/{project}/dev", stream=True, timeout=10
-            )
-            sock = response.raw.connection.sock if response.raw.connection else None
-            if sock is not None:
-                ports.add(sock.getsockname()[1])
-            response.content  # noqa: B018  (read the body: the connection goes back to the pool)
-            if kind is None:
-                opened += 1
-                response.close()
-            del n
-        if kind is not None:
-            manager = client.session.get_adapter(emu.url).poolmanager
-            opened = sum(manager.pools[key].num_connections for key in manager.pools.keys())  # noqa: SIM118
-        rows.append((label, opened, len(ports)))
+    events = _NewConnections()
+    urllib3_log = logging.getLogger("urllib3.connectionpool")
+    urllib3_log.addHandler(events)
+    urllib3_log.setLevel(logging.DEBUG)
+    try:
+        for label, kind in (
+            ("pooled client", PulumiCloudClient),
+            ("new connection per call", NewConnectionEachCall),
+        ):
+            close_sessions()
+            client = kind(Settings(emu.url, emu.token))
+            pooled = kind is PulumiCloudClient
+            before = num_connections(client.session, emu.url) if pooled else 0
+            events.count = 0
+            for n in range(100):
+                if n % 2:
+                    client.stacks.get(emu.org, project, "dev")
+                else:
+                    client.policy_groups.list(emu.org)
+            after = num_connections(client.session, emu.url) if pooled else events.count
+            rows.append((label, f"{before} -> {after}", events.count))
+    finally:
+        urllib3_log.removeHandler(events)
+        urllib3_log.setLevel(logging.WARNING)
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=150, help="client calls per thread")
+    parser.add_argument("--calls", type=int, default=250, help="client calls per thread")
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
 
@@ -152,6 +188,8 @@ def main() -> None:
             setup = PulumiCloudClient(Settings(emu.url, emu.token))
             for name in ["dev"] + [f"w{i}" for i in range(args.threads)]:
                 setup.stacks.create(org, project, name)
+            for i in range(args.threads):
+                setup.policy_groups.create(org, f"bench-w{i}")
 
             def pooled() -> PulumiCloudClient:
                 return PulumiCloudClient(Settings(emu.url, emu.token))
@@ -159,8 +197,12 @@ def main() -> None:
             def fresh() -> PulumiCloudClient:
                 return NewConnectionEachCall(Settings(emu.url, emu.token))
 
-            print(f"{args.threads} threads x {args.calls} client calls, emulator on loopback")
-            print(f"{'traffic':<10} {'clients':<34} {'calls':>6} {'calls/s':>9} {'ms/call':>8}")
+            calls = args.threads * args.calls
+            head = f"{args.threads} threads x {args.calls} client calls ({calls})"
+            print(head + ", emulator on loopback")
+            print(
+                f"{'traffic':<10} {'clients':<26} {'requests':>9} {'requests/s':>11} {'ms/req':>7}"
+            )
             cases = [
                 ("read", "one shared client", pooled, True, read_call(org, project)),
                 ("read", "a client per thread", pooled, False, read_call(org, project)),
@@ -173,14 +215,14 @@ def main() -> None:
                 close_sessions()
                 rate, total = run(make, shared, work, args.threads, args.calls)
                 latency = 1000 * args.threads / rate
-                print(f"{traffic:<10} {label:<34} {total:>6} {rate:>9.0f} {latency:>8.1f}")
-            print("(a mixed write is a tag set: GET the stack, then POST or PATCH its tag)")
+                print(f"{traffic:<10} {label:<26} {total:>9} {rate:>11.0f} {latency:>7.1f}")
+            print("(mixed: 70% reads, 20% tag sets = GET + POST/PATCH, 10% group PATCH)")
 
             print()
-            print("100 sequential calls: TCP connections opened")
-            print(f"{'client':<24} {'urllib3 num_connections':>24} {'distinct local ports':>21}")
-            for label, opened, ports in connection_reuse(emu, project):
-                print(f"{label:<24} {opened:>24} {ports:>21}")
+            print("100 sequential client calls: TCP connections opened")
+            print(f"{'client':<26} {'num_connections':>16} {'new connections logged':>23}")
+            for label, counts, started in connection_reuse(emu, project):
+                print(f"{label:<26} {counts:>16} {started:>23}")
         finally:
             emu.stop()
 
