@@ -112,3 +112,25 @@ def test_settings_never_show_the_token() -> None:
     settings = Settings("https://api.example.com", "pul-secret-value")
     assert "pul-secret-value" not in repr(settings)
     assert "pul-secret-value" not in str(settings)
+
+
+def test_several_logins_pick_the_one_for_the_url_not_the_current_one(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_credentials(
+        home,
+        {
+            "https://api.pulumi.com": "public-login",
+            "https://pulumi.corp.example.com/": "corp-login",
+            "http://127.0.0.1:8080": "local-login",
+        },
+        current="http://127.0.0.1:8080",
+    )
+    assert resolve_settings().token == "public-login"
+    monkeypatch.setenv("PULUMI_API", "https://pulumi.corp.example.com")
+    assert resolve_settings() == Settings("https://pulumi.corp.example.com", "corp-login")
+    # An explicit URL beats PULUMI_API, and still finds its own login.
+    assert resolve_settings(api_url="http://127.0.0.1:8080/").token == "local-login"
+    # The environment token beats every login.
+    monkeypatch.setenv("PULUMI_ACCESS_TOKEN", "env-token")
+    assert resolve_settings(api_url="http://127.0.0.1:8080").token == "env-token"
