@@ -15,11 +15,12 @@ import pytest
 from pulumi import automation as auto
 
 from devtools.emulator import Emulator
-from devtools.engine import EngineEnv, exported_state_text, preview_diff, write_program
+from devtools.engine import EngineEnv, exported_state_text, preview_diff
 from pulumi_governance.api import PulumiCloudClient
 from pulumi_governance.config import resolve_settings
 from pulumi_governance.functions_webhooks import get_webhook_deliveries
 from tests.engine._governance import ORG, declare, ok
+from tests.engine._governance import governance_stack as shared_governance_stack
 
 ORG_HOOKS = f"/api/orgs/{ORG}/hooks"
 PROD_HOOKS = f"/api/stacks/{ORG}/web/prod/hooks"
@@ -43,21 +44,11 @@ for name, spec in json.loads(config.require("resources")).items():
 """
 
 
-def governance_stack(
+def hooks_stack(
     engine: EngineEnv, tmp_path: Path, emulator: Emulator, resources: dict[str, Any]
 ) -> auto.Stack:
-    program = write_program(tmp_path / "program", "hooks", PROGRAM)
-    stack = engine.stack(
-        program,
-        "dev",
-        config={
-            "governance:apiUrl": emulator.url,
-            "governance:accessToken": (emulator.orgs[ORG], True),
-            "governance:organization": ORG,
-            "hookSecret": ("hmac-key-1", True),
-        },
-    )
-    declare(stack, resources)
+    stack = shared_governance_stack(engine, tmp_path, emulator, resources, PROGRAM)
+    stack.set_config("hookSecret", auto.ConfigValue("hmac-key-1", secret=True))
     return stack
 
 
@@ -110,7 +101,7 @@ def test_webhook_lifecycle(
            "display_name": "Env changes", "payload_url": sink,
            "groups": ["environments"]}  # fmt: skip
     declared: dict[str, Any] = {"alerts": alerts, "deploys": deploys, "env": env}
-    stack = governance_stack(engine, tmp_path, emulator, declared)
+    stack = hooks_stack(engine, tmp_path, emulator, declared)
 
     diff = preview_diff(stack)
     assert "4 to create" in diff and '"Alerts"' in diff and "hmac-key-1" not in diff, diff
@@ -197,7 +188,7 @@ def test_webhook_validation_adoption_ping_and_faults(
     bad = {"type": "Webhook", "project": "web", "stack": "prod", "display_name": "",
            "payload_url": "not a url", "filters": ["stack_created", "bogus"],
            "groups": ["environments"]}  # fmt: skip
-    stack = governance_stack(engine, tmp_path, emulator, {"bad": bad})
+    stack = hooks_stack(engine, tmp_path, emulator, {"bad": bad})
     with pytest.raises(auto.CommandError) as failure:
         stack.preview(color="never")
     message = str(failure.value)
