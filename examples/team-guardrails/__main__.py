@@ -25,8 +25,10 @@ guardrails = governance.StackGuardrails(
         }
     ],
     drift_schedule={"cron": "30 2 * * *", "auto_remediate": False},
+    failure_webhook={"url": f"https://hooks.example.com/{team}", "format": "slack"},
 )
 
 pulumi.export("group", guardrails.group_name)
 pulumi.export("stacks", guardrails.stacks)
 pulumi.export("drift_schedules", guardrails.schedule_ids)
+pulumi.export("failure_webhooks", guardrails.webhook_ids)

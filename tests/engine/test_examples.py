@@ -45,6 +45,13 @@ def test_examples_up_preview_a_change_and_destroy(tmp_path: Path, engine: Engine
         assert outputs["stacks"].value == ["search/dev", "search/prod"]
         assert group_stacks(emulator, "search-guardrails") == ["search/dev", "search/prod"]
         assert sorted(outputs["drift_schedules"].value) == ["search/dev", "search/prod"]
+        assert sorted(outputs["failure_webhooks"].value) == ["search/dev", "search/prod"]
+        hooks = sorted(org_state(emulator)["webhook"])
+        assert hooks == [
+            "org/deployment-failures",
+            "stack/search/dev/search-failures",
+            "stack/search/prod/search-failures",
+        ], hooks
 
         governance.change(gov_stack)
         diff = preview_diff(gov_stack)
@@ -54,7 +61,8 @@ def test_examples_up_preview_a_change_and_destroy(tmp_path: Path, engine: Engine
 
         team.change(team_stack)
         diff = preview_diff(team_stack)
-        assert "search-drift-payments-staging" in diff and "+ 1 to create" in diff, diff
+        assert "search-drift-payments-staging" in diff and "+ 2 to create" in diff, diff
+        assert "search-failures-payments-staging" in diff, diff
         assert '"payments/staging"' in diff, diff
         # A preview changes nothing on the service.
         assert group_stacks(emulator, "search-guardrails") == ["search/dev", "search/prod"]
