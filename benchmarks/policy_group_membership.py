@@ -21,12 +21,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from devtools.emulator import Emulator  # noqa: E402
 from pulumi_governance.api import PulumiCloudClient  # noqa: E402
 from pulumi_governance.config import resolve_settings  # noqa: E402
 from pulumi_governance.resources import _policy_model as model  # noqa: E402
 from pulumi_governance.resources.policy_group import PolicyGroupLogic  # noqa: E402
-
-from devtools.emulator import Emulator  # noqa: E402
 
 ORG = "acme"
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 from fastapi.routing import APIRoute
-from pulumi_governance.emulator.routes import policy_groups, policy_packs, policy_results, stacks
 
+from pulumi_governance.emulator.routes import policy_groups, policy_packs, policy_results, stacks
 from tests.api.conftest import Emulator
 from tests.api.emulator_helpers import POLICIES
 from tests.api.openapi_check import check, check_response

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from pulumi.output import Unknown
+
 from pulumi_governance.resources import _policy_model as model
 from pulumi_governance.resources._policy_attachment_logic import (
     PolicyGroupPackLogic,

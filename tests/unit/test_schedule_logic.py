@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from pulumi_governance.resources._cron import validate_cron
 from pulumi_governance.resources._times import (
     as_written,
