@@ -14,23 +14,12 @@ import pytest
 
 from pulumi_governance.api import PulumiCloudClient, RetryPolicy, close_sessions
 from pulumi_governance.config import Settings
+from tests.api import emulator_helpers
 from tests.api.conftest import Emulator
 
 FAST_RETRY = RetryPolicy(max_attempts=5, base_delay=0.01, max_delay=0.05, max_retry_after=1.0)
 
-POLICIES = [
-    {
-        "name": "no-public-buckets",
-        "displayName": "No public buckets",
-        "description": "Buckets must be private",
-        "enforcementLevel": "mandatory",
-        "message": "bucket is public",
-        "configSchema": {
-            "type": "object",
-            "properties": {"allowed": {"type": "array", "items": {"type": "string"}}},
-        },
-    }
-]
+POLICIES = emulator_helpers.POLICIES[:1]
 
 
 def client_of(emu: Emulator, token: str | None = None) -> PulumiCloudClient:
