@@ -20,7 +20,8 @@ want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [[ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]]; then
     log "installing pulumi-governance and its development dependencies into .venv"
     export PIP_DISABLE_PIP_VERSION_CHECK=1
-    .venv/bin/python -m pip install --quiet --upgrade pip
+    # pulumi 3.188 declares pip>=24.3.1,<26 (its language host runs pip)
+    .venv/bin/python -m pip install --quiet 'pip>=24.3.1,<26'
     .venv/bin/python -m pip install --quiet -e '.[dev]'
     echo "$want" > "$stamp"
 fi
