@@ -138,7 +138,7 @@ def test_oidc_issuer_validation_adoption_and_faults(
     (adopted,) = issuers(emulator)
     assert (adopted["id"], adopted["name"]) == (existing["id"], "gitlab-ci")
 
-    emulator.set_faults(rate_429=0.3, rate_5xx=0.2, retry_after_s=0, next_drop=3)
+    emulator.set_faults(rate_429=0.2, rate_5xx=0.1, retry_after_s=0, next_drop=3)
     try:
         declared.update({
             f"i{n}": {"type": "OidcIssuer", "name": f"i{n}", "url": f"https://idp{n}.example.com",

@@ -154,7 +154,7 @@ def test_org_token_validation_exact_names_and_faults(
     before = set(live(emulator))
     declared = {f"t{n}": {"name": f"t{n}", "description": "faulty"} for n in range(3)}
     declare(stack, declared)
-    emulator.set_faults(next_drop=1, rate_429=0.3, rate_5xx=0.2, retry_after_s=0)
+    emulator.set_faults(next_drop=1, rate_429=0.2, rate_5xx=0.1, retry_after_s=0)
     try:
         up = stack.up(color="never")
     finally:

@@ -163,7 +163,7 @@ def test_schedule_validation_adoption_and_faults(
     assert up.outputs["drift"].value.endswith(existing["id"])
 
     # Under 429s, 5xx and commits whose responses are dropped, no schedule is duplicated.
-    emulator.set_faults(rate_429=0.3, rate_5xx=0.2, retry_after_s=0, next_drop=3)
+    emulator.set_faults(rate_429=0.2, rate_5xx=0.1, retry_after_s=0, next_drop=3)
     try:
         declare(stack, {
             "drift": {**DRIFT, "adopt": True},

@@ -233,7 +233,7 @@ def test_webhook_validation_adoption_ping_and_faults(
     declared.update({f"h{n}": {"type": "Webhook", "name": f"h{n}", "display_name": f"H{n}",
                                "payload_url": sink} for n in range(3)})  # fmt: skip
     declare(stack, declared)
-    emulator.set_faults(next_drop=1, rate_429=0.3, rate_5xx=0.2, retry_after_s=0)
+    emulator.set_faults(next_drop=1, rate_429=0.2, rate_5xx=0.1, retry_after_s=0)
     try:
         stack.up(color="never")
     finally:

@@ -66,7 +66,9 @@ POOL_SIZE = 16  # connections kept per host; the dynamic provider runs 4 calls a
 class RetryPolicy:
     """How often and how long to retry. `max_attempts` counts the first try (1 = no retries)."""
 
-    max_attempts: int = 5
+    # 8 tries span ~30 s of jittered backoff: enough to ride out a burst of throttling or a
+    # gateway restart without failing a whole `pulumi up`.
+    max_attempts: int = 8
     base_delay: float = 0.25
     max_delay: float = 8.0
     max_retry_after: float = 30.0
