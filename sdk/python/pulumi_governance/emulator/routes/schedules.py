@@ -158,6 +158,40 @@ def _save(tx: Tx, org: str, project: str, stack: str, action: dict[str, Any]) ->
     return action
 
 
+def _create(
+    store: StoreDep,
+    org: str,
+    project: str,
+    stack: str,
+    timing: tuple[str | None, datetime | None],
+    request: dict[str, Any],
+    single: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """Store a new schedule. `single` = (operation, what): the stack may have only one of it."""
+    with store.tx() as tx:
+        require_stack(tx, org, project, stack)
+        if single is not None:
+            _only_one(tx, org, project, stack, *single)
+        return _save(tx, org, project, stack, _action(org, *timing, request))
+
+
+def _replace(
+    store: StoreDep,
+    org: str,
+    project: str,
+    stack: str,
+    schedule_id: str,
+    timing: tuple[str | None, datetime | None],
+    request: dict[str, Any],
+) -> dict[str, Any]:
+    """Give an existing schedule a new definition and timing."""
+    with store.tx() as tx:
+        action = _require(tx, org, project, stack, schedule_id)
+        action["definition"]["request"] = request
+        _set_timing(action, *timing)
+        return _save(tx, org, project, stack, action)
+
+
 @router.get(BASE + "/schedules")
 def list_schedules(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str
@@ -172,12 +206,7 @@ def create_raw(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
 ) -> dict[str, Any]:
     request = _raw_request(body)
-    cron_text, once = _timing(body)
-    with store.tx() as tx:
-        require_stack(tx, ctx.org, projectName, stackName)
-        return _save(
-            tx, ctx.org, projectName, stackName, _action(ctx.org, cron_text, once, request)
-        )
+    return _create(store, ctx.org, projectName, stackName, _timing(body), request)
 
 
 @router.get(BASE + "/schedules/{scheduleID}")
@@ -193,12 +222,7 @@ def update_raw(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
 ) -> dict[str, Any]:
     request = _raw_request(body)
-    cron_text, once = _timing(body)
-    with store.tx() as tx:
-        action = _require(tx, ctx.org, projectName, stackName, scheduleID)
-        action["definition"]["request"] = request
-        _set_timing(action, cron_text, once)
-        return _save(tx, ctx.org, projectName, stackName, action)
+    return _replace(store, ctx.org, projectName, stackName, scheduleID, _timing(body), request)
 
 
 @router.delete(BASE + "/schedules/{scheduleID}", response_class=Response)
@@ -250,25 +274,17 @@ def _drift_cron(body: dict[str, Any]) -> str:
 def create_drift(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
 ) -> dict[str, Any]:
-    request, cron_text = _drift_request(body), _drift_cron(body)
-    with store.tx() as tx:
-        require_stack(tx, ctx.org, projectName, stackName)
-        _only_one(tx, ctx.org, projectName, stackName, "detect-drift", "drift detection")
-        return _save(
-            tx, ctx.org, projectName, stackName, _action(ctx.org, cron_text, None, request)
-        )
+    request, timing = _drift_request(body), (_drift_cron(body), None)
+    single = ("detect-drift", "drift detection")
+    return _create(store, ctx.org, projectName, stackName, timing, request, single)
 
 
 @router.post(BASE + "/drift/schedules/{scheduleID}")
 def update_drift(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
 ) -> dict[str, Any]:
-    request, cron_text = _drift_request(body), _drift_cron(body)
-    with store.tx() as tx:
-        action = _require(tx, ctx.org, projectName, stackName, scheduleID)
-        action["definition"]["request"] = request
-        _set_timing(action, cron_text, None)
-        return _save(tx, ctx.org, projectName, stackName, action)
+    request, timing = _drift_request(body), (_drift_cron(body), None)
+    return _replace(store, ctx.org, projectName, stackName, scheduleID, timing, request)
 
 
 def _ttl_time(body: dict[str, Any]) -> datetime:
@@ -282,20 +298,13 @@ def _ttl_time(body: dict[str, Any]) -> datetime:
 def create_ttl(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
 ) -> dict[str, Any]:
-    request, once = _ttl_request(body), _ttl_time(body)
-    with store.tx() as tx:
-        require_stack(tx, ctx.org, projectName, stackName)
-        _only_one(tx, ctx.org, projectName, stackName, "destroy", "TTL")
-        return _save(tx, ctx.org, projectName, stackName, _action(ctx.org, None, once, request))
+    request, timing = _ttl_request(body), (None, _ttl_time(body))
+    return _create(store, ctx.org, projectName, stackName, timing, request, ("destroy", "TTL"))
 
 
 @router.post(BASE + "/ttl/schedules/{scheduleID}")
 def update_ttl(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
 ) -> dict[str, Any]:
-    request, once = _ttl_request(body), _ttl_time(body)
-    with store.tx() as tx:
-        action = _require(tx, ctx.org, projectName, stackName, scheduleID)
-        action["definition"]["request"] = request
-        _set_timing(action, None, once)
-        return _save(tx, ctx.org, projectName, stackName, action)
+    request, timing = _ttl_request(body), (None, _ttl_time(body))
+    return _replace(store, ctx.org, projectName, stackName, scheduleID, timing, request)
