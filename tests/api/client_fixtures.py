@@ -41,5 +41,18 @@ def org_fixture(emulator: Emulator) -> str:
     return emulator.org
 
 
+def hook_body(org: str, name: str, **extra: object) -> dict[str, object]:
+    """A webhook create/update body with a loopback payload URL (nothing listens there)."""
+    return {
+        "organizationName": org,
+        "name": name,
+        "displayName": name.title(),
+        "payloadUrl": "http://127.0.0.1:9/hook",
+        "active": True,
+        "format": "raw",
+        **extra,
+    }
+
+
 def pack_body(name: str, tag: str) -> dict[str, object]:
     return {"name": name, "displayName": name.title(), "versionTag": tag, "policies": POLICIES}

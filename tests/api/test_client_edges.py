@@ -25,24 +25,13 @@ from pulumi_governance.api import (
 from tests.api.client_fixtures import (  # noqa: F401
     client_fixture,
     client_of,
+    hook_body,
     org_fixture,
     pack_body,
 )
 from tests.api.conftest import Emulator, unique
 
 THUMBPRINT = "a031c46782e6e6c662c2c87c76da9aa62ccabd8e"
-
-
-def hook_body(org: str, name: str, **extra: object) -> dict[str, object]:
-    return {
-        "organizationName": org,
-        "name": name,
-        "displayName": name.title(),
-        "payloadUrl": "http://127.0.0.1:9/hook",
-        "active": True,
-        "format": "raw",
-        **extra,
-    }
 
 
 # stacks: filters across pages ----------------------------------------------------------------

@@ -14,20 +14,8 @@ from pulumi_governance.api import (
     preview_environment_scope,
     stack_scope,
 )
-from tests.api.client_fixtures import client_fixture, org_fixture  # noqa: F401
+from tests.api.client_fixtures import client_fixture, hook_body, org_fixture  # noqa: F401
 from tests.api.conftest import unique
-
-
-def hook_body(org: str, name: str, **extra: object) -> dict[str, object]:
-    return {
-        "organizationName": org,
-        "name": name,
-        "displayName": name.title(),
-        "payloadUrl": "http://127.0.0.1:9/hook",
-        "active": True,
-        "format": "raw",
-        **extra,
-    }
 
 
 def exercise(client: PulumiCloudClient, org: str, scope: str, event: str, **where: object) -> None:

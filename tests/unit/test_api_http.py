@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from pulumi_governance.api import (
     shared_session,
 )
 from pulumi_governance.config import Settings
-from tests.unit.api_loopback import Reply, ScriptedServer, free_port
+from tests.unit.api_loopback import Reply, ScriptedServer, free_port, run_in_threads
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.02, max_retry_after=0.5)
 
@@ -272,22 +271,12 @@ def test_sequential_calls_reuse_one_connection(server: ScriptedServer, token: st
 
 
 def test_threads_share_the_session_safely(server: ScriptedServer, token: str) -> None:
-    errors: list[BaseException] = []
-
     def work() -> None:
-        try:
-            client = make_client(server.url, token)
-            for _ in range(25):
-                client.request("GET", "/api/x")
-        except BaseException as error:
-            errors.append(error)
+        client = make_client(server.url, token)
+        for _ in range(25):
+            client.request("GET", "/api/x")
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(work, 8) == []
     assert len(server.seen) == 200
     assert len({seen.peer_port for seen in server.seen}) <= 16  # pooled, not one per call
 

@@ -28,7 +28,7 @@ from pulumi_governance.api import (
     close_sessions,
 )
 from pulumi_governance.config import Settings
-from tests.unit.api_loopback import Reply, ScriptedServer, free_port
+from tests.unit.api_loopback import Reply, ScriptedServer, free_port, run_in_threads
 
 
 @pytest.fixture
@@ -160,27 +160,18 @@ def test_eight_threads_use_one_session_and_a_bounded_pool(
 ) -> None:
     retry = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02)
     sessions: set[int] = set()
-    errors: list[BaseException] = []
     lock = threading.Lock()
     barrier = threading.Barrier(8)
 
     def work() -> None:
         client = make_client(server.url, token, retry)  # a client object per thread
         barrier.wait()
-        try:
-            for _ in range(30):
-                client.request("GET", "/api/x")
-            with lock:
-                sessions.add(id(client.session))
-        except BaseException as error:
-            errors.append(error)
+        for _ in range(30):
+            client.request("GET", "/api/x")
+        with lock:
+            sessions.add(id(client.session))
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(work, 8) == []
     assert len(sessions) == 1
     assert len(server.seen) == 240
     session = make_client(server.url, token, retry).session
