@@ -25,8 +25,8 @@ from .errors import (
     TransportError,
     Unauthorized,
 )
-from .hooks import environment_scope, org_scope, preview_environment_scope, stack_scope
 from .look_before_retry import create_then_look
+from .webhooks import environment_scope, org_scope, preview_environment_scope, stack_scope
 
 __all__ = [
     "AmbiguousWriteError",

@@ -35,8 +35,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from pulumi_governance import __version__
 from pulumi_governance.config import Settings, resolve_settings
+from pulumi_governance.version import __version__
 
 from .errors import (
     AmbiguousWriteError,
@@ -44,12 +44,12 @@ from .errors import (
     TransportError,
     error_for_status,
 )
-from .hooks import WebhooksApi
 from .oidc import OidcApi
 from .policy import PolicyGroupsApi, PolicyPacksApi, PolicyResultsApi
 from .schedules import SchedulesApi
 from .stacks import StacksApi
 from .tokens import OrgTokensApi
+from .webhooks import WebhooksApi
 
 log = logging.getLogger("pulumi_governance.api")
 

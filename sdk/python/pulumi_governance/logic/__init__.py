@@ -8,5 +8,16 @@ prints; adapters call a kind through the `Logic` protocol (`kind.py`) and show i
 from __future__ import annotations
 
 from .kind import Logic
+from .policy_attachments import POLICY_GROUP_PACK, POLICY_GROUP_STACK
+from .policy_group import POLICY_GROUP
+from .policy_pack import POLICY_PACK
 
-KINDS: dict[str, Logic] = {}
+KINDS: dict[str, Logic] = {
+    logic.kind: logic
+    for logic in (
+        POLICY_GROUP,
+        POLICY_GROUP_PACK,
+        POLICY_GROUP_STACK,
+        POLICY_PACK,
+    )
+}
