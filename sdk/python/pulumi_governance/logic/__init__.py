@@ -2,22 +2,36 @@
 times and cron. It imports neither `pulumi` nor the adapters (`resources`, `provider`) and never
 prints; adapters call a kind through the `Logic` protocol (`kind.py`) and show its messages.
 
-`KINDS` maps each kind's name ("PolicyGroup", ...) to its logic.
+`KINDS` maps each kind's name ("PolicyGroup", ...) to its logic. It is built on first use, so
+that importing one kind (as a dynamic provider process does) loads no other.
 """
 
 from __future__ import annotations
 
-from .kind import Logic
-from .policy_attachments import POLICY_GROUP_PACK, POLICY_GROUP_STACK
-from .policy_group import POLICY_GROUP
-from .policy_pack import POLICY_PACK
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-KINDS: dict[str, Logic] = {
-    logic.kind: logic
-    for logic in (
-        POLICY_GROUP,
-        POLICY_GROUP_PACK,
-        POLICY_GROUP_STACK,
-        POLICY_PACK,
-    )
-}
+if TYPE_CHECKING:
+    from .kind import Logic
+
+    KINDS: dict[str, Logic]
+
+# "module:NAME" of each kind's Logic instance.
+KIND_LOGIC = (
+    "policy_attachments:POLICY_GROUP_PACK",
+    "policy_attachments:POLICY_GROUP_STACK",
+    "policy_group:POLICY_GROUP",
+    "policy_pack:POLICY_PACK",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name != "KINDS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    kinds: dict[str, Logic] = {}
+    for entry in KIND_LOGIC:
+        module, _, attribute = entry.partition(":")
+        logic = getattr(import_module(f"{__name__}.{module}"), attribute)
+        kinds[logic.kind] = logic
+    globals()["KINDS"] = kinds
+    return kinds

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, ClassVar, Protocol, TypeGuard, cast
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeGuard, cast
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,8 +26,6 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from pulumi_governance.api import PulumiCloudClient, PulumiCloudError
-from pulumi_governance.config import resolve_settings
 from pulumi_governance.logic.kind import (
     UNKNOWN,
     Created,
@@ -37,6 +37,9 @@ from pulumi_governance.logic.kind import (
     Updated,
 )
 
+if TYPE_CHECKING:
+    from pulumi_governance.api import PulumiCloudClient
+
 _settings_lock = threading.Lock()
 _stack_config: dict[str, str] = {}
 # The stack config keys the provider reads; `configure` receives them namespaced, secrets decrypted.
@@ -44,6 +47,9 @@ CONFIG_KEYS = ("governance:accessToken", "governance:apiUrl", "governance:organi
 
 
 def _client() -> PulumiCloudClient:
+    from pulumi_governance.api import PulumiCloudClient
+    from pulumi_governance.config import resolve_settings
+
     with _settings_lock:
         token = _stack_config.get("governance:accessToken") or None
         api_url = _stack_config.get("governance:apiUrl") or None
@@ -109,10 +115,25 @@ def _on_protocol(logic: Logic | _EarlierLogic) -> TypeGuard[Logic]:
     return hasattr(logic, "fields")
 
 
-class GovernanceProvider(ResourceProvider):
-    """Base adapter; a subclass sets `logic` and nothing else."""
+@cache
+def _load_logic(name: str) -> Logic | _EarlierLogic:
+    module, _, attribute = name.partition(":")
+    found: Logic | _EarlierLogic = getattr(import_module(module), attribute)
+    return found
 
-    logic: ClassVar[Logic | _EarlierLogic]
+
+class GovernanceProvider(ResourceProvider):
+    """Base adapter; a subclass names its kind's logic (`logic_name`, or `logic` itself) and
+    nothing else."""
+
+    # "module:NAME" of the kind's Logic, imported on first use: in the provider process only, so
+    # a program that declares resources never loads the logic or the HTTP client.
+    logic_name: ClassVar[str] = ""
+
+    @property
+    def logic(self) -> Logic | _EarlierLogic:
+        return _load_logic(self.logic_name)
+
     # The pickled provider holds no secret: the token only ever comes from stack config.
     serialize_as_secret_always = False
 
@@ -172,6 +193,8 @@ class GovernanceProvider(ResourceProvider):
         _show(f"{self.logic.kind} {id}", messages or ())
 
     def _call(self, operation: str, id: str, action: Any) -> Any:
+        from pulumi_governance.api import PulumiCloudError
+
         try:
             return action(_client())
         except PulumiCloudError as error:

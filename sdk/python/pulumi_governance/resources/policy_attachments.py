@@ -18,8 +18,6 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.policy_attachments import POLICY_GROUP_PACK, POLICY_GROUP_STACK
-
 from ._dynamic import GovernanceProvider, default_organization
 
 __all__ = [
@@ -31,11 +29,11 @@ __all__ = [
 
 
 class PolicyGroupStackProvider(GovernanceProvider):
-    logic = POLICY_GROUP_STACK
+    logic_name = "pulumi_governance.logic.policy_attachments:POLICY_GROUP_STACK"
 
 
 class PolicyGroupPackProvider(GovernanceProvider):
-    logic = POLICY_GROUP_PACK
+    logic_name = "pulumi_governance.logic.policy_attachments:POLICY_GROUP_PACK"
 
 
 class PolicyGroupStack(Resource, module="governance", name="PolicyGroupStack"):

@@ -26,8 +26,6 @@ from typing import Any, TypedDict
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.policy_group import POLICY_GROUP
-
 from ._dynamic import GovernanceProvider, default_organization
 
 __all__ = ["PolicyGroup", "PolicyGroupProvider", "PolicyPackRefArgs"]
@@ -50,7 +48,7 @@ class PolicyPackRefArgs(TypedDict, total=False):
 
 
 class PolicyGroupProvider(GovernanceProvider):
-    logic = POLICY_GROUP
+    logic_name = "pulumi_governance.logic.policy_group:POLICY_GROUP"
 
 
 class PolicyGroup(Resource, module="governance", name="PolicyGroup"):

@@ -32,15 +32,13 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.policy_pack import POLICY_PACK
-
 from ._dynamic import GovernanceProvider, default_organization
 
 __all__ = ["PolicyPack", "PolicyPackProvider"]
 
 
 class PolicyPackProvider(GovernanceProvider):
-    logic = POLICY_PACK
+    logic_name = "pulumi_governance.logic.policy_pack:POLICY_PACK"
 
 
 class PolicyPack(Resource, module="governance", name="PolicyPack"):
