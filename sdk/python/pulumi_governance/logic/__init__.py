@@ -1,0 +1,12 @@
+"""The resource kinds' logic, on plain Python values: one module per kind, plus shared checks,
+times and cron. It imports neither `pulumi` nor the adapters (`resources`, `provider`) and never
+prints; adapters call a kind through the `Logic` protocol (`kind.py`) and show its messages.
+
+`KINDS` maps each kind's name ("PolicyGroup", ...) to its logic.
+"""
+
+from __future__ import annotations
+
+from .kind import Logic
+
+KINDS: dict[str, Logic] = {}
