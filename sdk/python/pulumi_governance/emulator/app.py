@@ -19,12 +19,14 @@ from .routes import (
     schedules,
     stacks,
     tokens,
+    user,
 )
 from .store import Store
 
 # Every router of the emulator. A new router module is served once it is listed here.
 ROUTERS: list[APIRouter] = [
     admin.router,
+    user.router,
     stacks.router,
     policy_packs.router,
     policy_groups.router,

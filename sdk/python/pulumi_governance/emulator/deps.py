@@ -14,6 +14,8 @@ from .store import Principal, Store
 @dataclass(frozen=True)
 class Settings:
     page_size: int = 100
+    # The login of the emulator's one user, whom every CLI admin token stands for.
+    user_login: str = "emulator-admin"
 
 
 def get_store(request: Request) -> Store:
