@@ -24,7 +24,7 @@ Convention for a router module (e.g. ``routes/tokens.py``)::
         # ctx.principal: token_id, orgs, kind ("admin" for CLI tokens), is_admin.
         with store.tx() as tx:                     # one serialised transaction,
             if tx.get("token", ctx.org, name):     # committed before the response is sent,
-                raise ApiError(409, "exists")      # rolled back on any exception
+                raise Conflict("exists")      # rolled back on any exception
             tx.put("token", ctx.org, token_id, doc)
             tx.register_token(ctx.org, value, token_id, kind="org", expires_at=expires)
         return {...}

@@ -7,7 +7,7 @@ import binascii
 from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import ApiError
+from ..errors import BadRequest
 
 
 def wire_time(moment: datetime | None = None) -> str:
@@ -21,12 +21,12 @@ def text(body: dict[str, Any], field: str, *, required: bool = False, default: s
     value = body.get(field)
     if value is None:
         if required:
-            raise ApiError(400, f"{field} is required")
+            raise BadRequest(f"{field} is required")
         return default
     if not isinstance(value, str):
-        raise ApiError(400, f"{field} must be a string")
+        raise BadRequest(f"{field} must be a string")
     if required and not value.strip():
-        raise ApiError(400, f"{field} must not be empty")
+        raise BadRequest(f"{field} must not be empty")
     return value
 
 
@@ -35,7 +35,7 @@ def integer(body: dict[str, Any], field: str, default: int | None = None) -> int
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiError(400, f"{field} must be an integer")
+        raise BadRequest(f"{field} must be an integer")
     return value
 
 
@@ -44,7 +44,7 @@ def strings(body: dict[str, Any], field: str) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ApiError(400, f"{field} must be a list of strings")
+        raise BadRequest(f"{field} must be a list of strings")
     return list(value)
 
 
@@ -55,9 +55,9 @@ def page(items: list[Any], continuation: str | None, size: int) -> tuple[list[An
         try:
             start = int(base64.urlsafe_b64decode(continuation.encode()).decode().split(":", 1)[1])
         except (ValueError, IndexError, binascii.Error, UnicodeDecodeError):
-            raise ApiError(400, "invalid continuationToken") from None
+            raise BadRequest("invalid continuationToken") from None
         if start < 0 or start > len(items):
-            raise ApiError(400, "invalid continuationToken")
+            raise BadRequest("invalid continuationToken")
     end = start + size
     token = (
         base64.urlsafe_b64encode(f"offset:{end}".encode()).decode() if end < len(items) else None

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 
 from ..deps import AdminDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, NotFound
 from ..faults import Faults
 
 router = APIRouter(prefix="/_emulator")
@@ -34,7 +34,7 @@ def put_faults(
     try:
         _faults(request).update(changes)
     except ValueError as exc:
-        raise ApiError(400, str(exc)) from exc
+        raise BadRequest(str(exc)) from exc
     return _faults(request).snapshot()
 
 
@@ -55,7 +55,7 @@ def create_org(store: StoreDep, _: AdminDep, body: Annotated[dict[str, str], Bod
     """Create an org ``{"name": ..., "token": ...}``; the token becomes an admin of it."""
     name, token = body.get("name"), body.get("token")
     if not name or not token:
-        raise ApiError(400, "name and token are required")
+        raise BadRequest("name and token are required")
     with store.tx() as tx:
         tx.ensure_org(name)
         tx.register_token(name, token, token_id=f"admin:{name}", kind="admin")
@@ -83,14 +83,14 @@ def seed_violations(
     org = body.get("org")
     items = body.get("violations")
     if not isinstance(org, str) or not isinstance(items, list):
-        raise ApiError(400, "expected {'org': str, 'violations': [...]}")
+        raise BadRequest("expected {'org': str, 'violations': [...]}")
     ids = []
     with store.tx() as tx:
         if not tx.org_exists(org):
-            raise ApiError(404, f"Organization '{org}' not found")
+            raise NotFound(f"Organization '{org}' not found")
         for item in items:
             if not isinstance(item, dict):
-                raise ApiError(400, "each violation must be an object")
+                raise BadRequest("each violation must be an object")
             v = {**_VIOLATION_DEFAULTS, **item}
             v.setdefault("id", str(uuid.uuid4()))
             v.setdefault(

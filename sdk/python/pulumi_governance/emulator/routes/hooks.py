@@ -25,7 +25,7 @@ from fastapi import APIRouter, Body, Depends, Response
 
 from .. import webhook_delivery, webhook_rules
 from ..deps import OrgDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, NotFound
 from ..store import Tx
 from ._shared import strings, text
 from .stacks import require_stack
@@ -69,16 +69,16 @@ def _rule(check: Callable[..., None], *args: Any) -> None:
     try:
         check(*args)
     except webhook_rules.RuleError as error:
-        raise ApiError(400, str(error)) from None
+        raise BadRequest(str(error)) from None
 
 
 def _hook_from_body(scope: Scope, body: dict[str, Any], name: str) -> dict[str, Any]:
     org = body.get("organizationName")
     if org is not None and org != scope.org:
-        raise ApiError(400, "Organization name from request body doesn't match URL.")
+        raise BadRequest("Organization name from request body doesn't match URL.")
     for key, value in scope.fields.items():
         if body.get(key) not in (None, value):
-            raise ApiError(400, f"{key} from request body doesn't match URL.")
+            raise BadRequest(f"{key} from request body doesn't match URL.")
     display = text(body, "displayName", required=True)
     _rule(webhook_rules.check_display_name, display)
     fmt = text(body, "format", default="raw") or "raw"
@@ -87,7 +87,7 @@ def _hook_from_body(scope: Scope, body: dict[str, Any], name: str) -> dict[str, 
     _rule(webhook_rules.check_payload_url, url, fmt)
     active = body.get("active")
     if not isinstance(active, bool):
-        raise ApiError(400, "active is required and must be a boolean")
+        raise BadRequest("active is required and must be a boolean")
     filters, groups = strings(body, "filters") or [], strings(body, "groups") or []
     _rule(webhook_rules.check_subscriptions, filters, groups, scope.kind)
     hook: dict[str, Any] = {"organizationName": scope.org, **scope.fields, "name": name}
@@ -119,7 +119,7 @@ def public(hook: dict[str, Any]) -> dict[str, Any]:
 def _require(tx: Tx, scope: Scope, name: str) -> dict[str, Any]:
     hook = tx.get(KIND, scope.org, scope.key + name)
     if hook is None:
-        raise ApiError(404, f"Webhook {name!r} not found")
+        raise NotFound(f"Webhook {name!r} not found")
     return hook
 
 
@@ -147,7 +147,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
         _secret(hook, body, None)
         with store.tx() as tx:
             if tx.get(KIND, scope.org, scope.key + name) is not None:
-                raise ApiError(409, f"Webhook with name {name} already exists.")
+                raise Conflict(f"Webhook with name {name} already exists.")
             tx.put(KIND, scope.org, scope.key + name, hook)
         return public(hook)
 
@@ -161,7 +161,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
         *, scope: Scope = dep, store: StoreDep, hookName: str, body: Json
     ) -> dict[str, Any]:
         if body.get("name") not in (None, hookName):
-            raise ApiError(400, "a webhook cannot be renamed")
+            raise BadRequest("a webhook cannot be renamed")
         hook = _hook_from_body(scope, body, hookName)
         with store.tx() as tx:
             old = _require(tx, scope, hookName)
@@ -205,7 +205,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
             found = tx.list(DELIVERY_KIND, scope.org, prefix=f"{scope.key}{hookName}/")
         original = next((d for _, _, d in found if d["id"] == event), None)
         if original is None:
-            raise ApiError(404, f"delivery {event!r} of webhook {hookName!r} not found")
+            raise NotFound(f"delivery {event!r} of webhook {hookName!r} not found")
         delivery = webhook_delivery.deliver(hook, original["kind"], original["payload"])
         _record(store, scope, hookName, delivery)
         return delivery

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Body, Response
 
 from ..deps import OrgDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, NotFound
 from ..store import Tx
 
 router = APIRouter()
@@ -48,22 +48,22 @@ def _check_optional(body: dict[str, Any]) -> None:
     if "maxExpiration" in body and body["maxExpiration"] is not None:
         value = body["maxExpiration"]
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_EXPIRATION:
-            raise ApiError(400, f"maxExpiration must be between 1 and {MAX_EXPIRATION} seconds")
+            raise BadRequest(f"maxExpiration must be between 1 and {MAX_EXPIRATION} seconds")
     thumbprints = body.get("thumbprints")
     if thumbprints is not None and (
         not isinstance(thumbprints, list)
         or not all(isinstance(t, str) and THUMBPRINT_RE.match(t) for t in thumbprints)
     ):
-        raise ApiError(400, "thumbprints must be SHA-1 or SHA-256 hex strings")
+        raise BadRequest("thumbprints must be SHA-1 or SHA-256 hex strings")
     jwks = body.get("jwks")
     if jwks is not None and not (isinstance(jwks, dict) and isinstance(jwks.get("keys"), list)):
-        raise ApiError(400, 'jwks must be a JSON Web Key Set ({"keys": [...]})')
+        raise BadRequest('jwks must be a JSON Web Key Set ({"keys": [...]})')
 
 
 def _require(tx: Tx, org: str, issuer_id: str) -> dict[str, Any]:
     issuer = tx.get("oidcissuer", org, issuer_id)
     if issuer is None:
-        raise ApiError(404, f"oidc issuer {issuer_id!r} not found")
+        raise NotFound(f"oidc issuer {issuer_id!r} not found")
     return issuer
 
 
@@ -81,9 +81,9 @@ def list_issuers(ctx: OrgDep, store: StoreDep) -> dict[str, Any]:
 def register(ctx: OrgDep, store: StoreDep, body: Json) -> dict[str, Any]:
     name, url = body.get("name"), body.get("url")
     if not isinstance(name, str) or not name.strip():
-        raise ApiError(400, "the issuer name is required")
+        raise BadRequest("the issuer name is required")
     if not isinstance(url, str) or urlparse(url).scheme != "https" or not urlparse(url).netloc:
-        raise ApiError(400, "url must be an https URL")
+        raise BadRequest("url must be an https URL")
     _check_optional(body)
     now = _now()
     issuer: dict[str, Any] = {
@@ -102,7 +102,7 @@ def register(ctx: OrgDep, store: StoreDep, body: Json) -> dict[str, Any]:
     with store.tx() as tx:
         for _, _, other in tx.list("oidcissuer", ctx.org):
             if other["url"].rstrip("/") == url.rstrip("/"):
-                raise ApiError(409, f"an issuer with url {url!r} is already registered")
+                raise Conflict(f"an issuer with url {url!r} is already registered")
         tx.put("oidcissuer", ctx.org, issuer["id"], issuer)
         policy = {"id": issuer["policyId"], "version": 1, "created": now, "modified": now}
         tx.put("authpolicy", ctx.org, issuer["policyId"], {**policy, "policies": []})
@@ -119,10 +119,10 @@ def get_issuer(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
 def update_issuer(ctx: OrgDep, store: StoreDep, issuerId: str, body: Json) -> dict[str, Any]:
     unknown = set(body) - {"name", "thumbprints", "maxExpiration", "jwks"}
     if unknown:
-        raise ApiError(400, f"unknown fields: {', '.join(sorted(unknown))} (url cannot change)")
+        raise BadRequest(f"unknown fields: {', '.join(sorted(unknown))} (url cannot change)")
     # The OpenAPI document: "The issuer name is required in the update request."
     if not isinstance(body.get("name"), str) or not body["name"].strip():
-        raise ApiError(400, "the issuer name is required")
+        raise BadRequest("the issuer name is required")
     _check_optional(body)
     with store.tx() as tx:
         issuer = _require(tx, ctx.org, issuerId)
@@ -151,9 +151,7 @@ def regenerate_thumbprints(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[
     with store.tx() as tx:
         issuer = _require(tx, ctx.org, issuerId)
         if issuer.get("jwks"):
-            raise ApiError(
-                400, "issuer jwks are statically configured, can't regenerate thumbprints"
-            )
+            raise BadRequest("issuer jwks are statically configured, can't regenerate thumbprints")
         issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
         issuer["modified"] = _now()
         tx.put("oidcissuer", ctx.org, issuerId, issuer)
@@ -172,22 +170,22 @@ def get_auth_policy(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, An
 def _check_policy(index: int, policy: object) -> dict[str, Any]:
     where = f"policies[{index}]"
     if not isinstance(policy, dict):
-        raise ApiError(400, f"{where} must be an object")
+        raise BadRequest(f"{where} must be an object")
     if policy.get("decision") not in DECISIONS:
-        raise ApiError(400, f"{where}.decision must be allow or deny")
+        raise BadRequest(f"{where}.decision must be allow or deny")
     token_type = policy.get("tokenType")
     if token_type not in TOKEN_TYPES:
-        raise ApiError(400, f"{where}.tokenType must be one of {', '.join(TOKEN_TYPES)}")
+        raise BadRequest(f"{where}.tokenType must be one of {', '.join(TOKEN_TYPES)}")
     needed = TOKEN_TYPES[token_type]
     if needed and not policy.get(needed):
-        raise ApiError(400, f"{where}.{needed} is required for {token_type} tokens")
+        raise BadRequest(f"{where}.{needed} is required for {token_type} tokens")
     if not isinstance(policy.get("rules", {}), dict):
-        raise ApiError(400, f"{where}.rules must be an object")
+        raise BadRequest(f"{where}.rules must be an object")
     permissions = policy.get("authorizedPermissions") or []
     if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
-        raise ApiError(400, f"{where}.authorizedPermissions must be a list of strings")
+        raise BadRequest(f"{where}.authorizedPermissions must be a list of strings")
     if token_type == "organization" and set(permissions) - {"admin"}:
-        raise ApiError(400, f"{where}: only admin is supported for organization tokens")
+        raise BadRequest(f"{where}: only admin is supported for organization tokens")
     checked = {k: v for k, v in policy.items() if v is not None}
     checked.setdefault("rules", {})
     checked["authorizedPermissions"] = permissions
@@ -198,12 +196,12 @@ def _check_policy(index: int, policy: object) -> dict[str, Any]:
 def update_auth_policy(ctx: OrgDep, store: StoreDep, policyId: str, body: Json) -> dict[str, Any]:
     policies = body.get("policies")
     if not isinstance(policies, list):
-        raise ApiError(400, "policies must be a list")
+        raise BadRequest("policies must be a list")
     checked = [_check_policy(i, p) for i, p in enumerate(policies)]
     with store.tx() as tx:
         policy = tx.get("authpolicy", ctx.org, policyId)
         if policy is None:
-            raise ApiError(404, f"auth policy {policyId!r} not found")
+            raise NotFound(f"auth policy {policyId!r} not found")
         policy.update(policies=checked, version=policy["version"] + 1, modified=_now())
         tx.put("authpolicy", ctx.org, policyId, policy)
         return policy

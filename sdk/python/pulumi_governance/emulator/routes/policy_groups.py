@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..deps import OrgDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, NotFound
 from ..store import Tx
 from .policy_packs import find_version, pack_location
 from .stacks import NAME_RE, require_stack, stack_key
@@ -75,7 +75,7 @@ class UpdateBody(BaseModel):
 def require_group(tx: Tx, org: str, name: str) -> dict[str, Any]:
     group = tx.get(GROUP, org, name)
     if group is None:
-        raise ApiError(404, f"Policy Group '{name}' not found")
+        raise NotFound(f"Policy Group '{name}' not found")
     return group
 
 
@@ -95,22 +95,22 @@ def _check_config(name: str, policies: list[dict[str, Any]], config: dict[str, A
     by_name = {p["name"]: p for p in policies}
     for key, value in config.items():
         if not isinstance(value, dict):
-            raise ApiError(400, f"Policy Pack '{name}' config for {key!r} must be an object")
+            raise BadRequest(f"Policy Pack '{name}' config for {key!r} must be an object")
         level = value.get("enforcementLevel")
         if level is not None and level not in ENFORCEMENT_LEVELS:
-            raise ApiError(400, f"Policy Pack '{name}' config {key!r}: bad enforcementLevel")
+            raise BadRequest(f"Policy Pack '{name}' config {key!r}: bad enforcementLevel")
         if key == "all":
             continue
         if key not in by_name:
-            raise ApiError(400, f"Policy Pack '{name}' has no policy {key!r}")
+            raise BadRequest(f"Policy Pack '{name}' has no policy {key!r}")
         schema = by_name[key].get("configSchema")
         rest = {k: v for k, v in value.items() if k != "enforcementLevel"}
         if schema:
             try:
                 jsonschema.validate(rest, schema)
             except jsonschema.ValidationError as exc:
-                raise ApiError(
-                    400, f"Policy Pack '{name}' config {key!r} is invalid: {exc.message}"
+                raise BadRequest(
+                    f"Policy Pack '{name}' config {key!r} is invalid: {exc.message}"
                 ) from exc
 
 
@@ -124,15 +124,14 @@ def _resolve_pack(tx: Tx, org: str, ref: PackRef) -> dict[str, Any]:
             if d["versionTag"] == ref.versionTag
         ]
         if not docs:
-            raise ApiError(404, f"Policy Pack '{ref.name}' version {ref.versionTag!r} not found")
+            raise NotFound(f"Policy Pack '{ref.name}' version {ref.versionTag!r} not found")
         doc = docs[0]
     else:
-        raise ApiError(400, f"Policy Pack '{ref.name}': version or versionTag is required")
+        raise BadRequest(f"Policy Pack '{ref.name}': version or versionTag is required")
     if doc["status"] != "complete":
-        raise ApiError(400, f"Policy Pack '{ref.name}' version {doc['version']} is not complete")
+        raise BadRequest(f"Policy Pack '{ref.name}' version {doc['version']} is not complete")
     if ref.versionTag and ref.versionTag != doc["versionTag"]:
-        raise ApiError(
-            400,
+        raise BadRequest(
             f"Policy Pack '{ref.name}': version {doc['version']} has tag "
             f"{doc['versionTag']!r}, not {ref.versionTag!r}",
         )
@@ -152,14 +151,14 @@ def _resolve_pack(tx: Tx, org: str, ref: PackRef) -> dict[str, Any]:
 
 def _stack_entry(tx: Tx, org: str, group: dict[str, Any], ref: StackRef) -> dict[str, str]:
     if group["entityType"] != "stacks":
-        raise ApiError(400, f"Policy Group '{group['name']}' holds accounts, not stacks")
+        raise BadRequest(f"Policy Group '{group['name']}' holds accounts, not stacks")
     require_stack(tx, org, ref.routingProject, ref.name)
     return {"name": ref.name, "routingProject": ref.routingProject}
 
 
 def _account_entry(group: dict[str, Any], name: str) -> str:
     if group["entityType"] != "accounts":
-        raise ApiError(400, f"Policy Group '{group['name']}' holds stacks, not accounts")
+        raise BadRequest(f"Policy Group '{group['name']}' holds stacks, not accounts")
     return name
 
 
@@ -219,11 +218,11 @@ def apply_updates(tx: Tx, org: str, name: str, ops: list[UpdateBody]) -> None:
     new_name = next((op.newName for op in reversed(ops) if op.newName), None)
     if new_name and new_name != name:
         if group["isOrgDefault"]:
-            raise ApiError(400, "Cannot rename the default Policy Group")
+            raise BadRequest("Cannot rename the default Policy Group")
         if not NAME_RE.match(new_name):
-            raise ApiError(400, f"invalid Policy Group name {new_name!r}")
+            raise BadRequest(f"invalid Policy Group name {new_name!r}")
         if tx.get(GROUP, org, new_name) is not None:
-            raise ApiError(409, f"Policy Group '{new_name}' already exists")
+            raise Conflict(f"Policy Group '{new_name}' already exists")
         tx.delete(GROUP, org, name)
         group["name"] = new_name
         name = new_name
@@ -239,10 +238,10 @@ def list_groups(ctx: OrgDep, store: StoreDep) -> dict[str, Any]:
 @router.post("/api/orgs/{orgName}/policygroups", status_code=204, response_class=Response)
 def create_group(ctx: OrgDep, store: StoreDep, body: NewGroupBody) -> None:
     if not NAME_RE.match(body.name):
-        raise ApiError(400, f"invalid Policy Group name {body.name!r}")
+        raise BadRequest(f"invalid Policy Group name {body.name!r}")
     with store.tx() as tx:
         if tx.get(GROUP, ctx.org, body.name) is not None:
-            raise ApiError(409, f"Policy Group '{body.name}' already exists")
+            raise Conflict(f"Policy Group '{body.name}' already exists")
         group: dict[str, Any] = {
             "name": body.name,
             "isOrgDefault": False,
@@ -323,7 +322,7 @@ def delete_group(ctx: OrgDep, store: StoreDep, policyGroup: str) -> None:
     with store.tx() as tx:
         group = require_group(tx, ctx.org, policyGroup)
         if group["isOrgDefault"]:
-            raise ApiError(400, "Cannot delete the default Policy Group")
+            raise BadRequest("Cannot delete the default Policy Group")
         tx.delete(GROUP, ctx.org, policyGroup)
 
 
@@ -352,7 +351,7 @@ def stack_policy_packs(
     mode: str | None = None,
 ) -> dict[str, Any]:
     if mode is not None and mode not in ("audit", "preventative"):
-        raise ApiError(400, f"invalid mode {mode!r}: expected 'audit' or 'preventative'")
+        raise BadRequest(f"invalid mode {mode!r}: expected 'audit' or 'preventative'")
     required: dict[tuple[str, int], dict[str, Any]] = {}
     with store.tx() as tx:
         for group in _groups_of(tx, ctx.org, projectName, stackName):

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..deps import OrgDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..store import DEFAULT_POLICY_GROUP, Tx
 
 router = APIRouter()
@@ -68,16 +68,16 @@ def find_version(tx: Tx, org: str, name: str, version: str | int) -> dict[str, A
     try:
         number = int(version)
     except ValueError as exc:
-        raise ApiError(400, f"invalid version {version!r}: expected a number") from exc
+        raise BadRequest(f"invalid version {version!r}: expected a number") from exc
     doc = tx.get("ppversion", org, version_key(name, number))
     if doc is None:
-        raise ApiError(404, f"Policy Pack '{name}' version {version} not found")
+        raise NotFound(f"Policy Pack '{name}' version {version} not found")
     return doc
 
 
 def require_complete(doc: dict[str, Any]) -> dict[str, Any]:
     if doc["status"] != "complete":
-        raise ApiError(400, "Cannot get incomplete Policy Pack")
+        raise BadRequest("Cannot get incomplete Policy Pack")
     return doc
 
 
@@ -85,7 +85,7 @@ def latest_complete(tx: Tx, org: str, name: str) -> dict[str, Any]:
     for doc in pack_versions(tx, org, name):
         if doc["status"] == "complete":
             return doc
-    raise ApiError(404, f"Policy Pack '{name}' not found")
+    raise NotFound(f"Policy Pack '{name}' not found")
 
 
 def applied_in(tx: Tx, org: str, name: str, version: int | None = None) -> list[str]:
@@ -142,12 +142,12 @@ def create_pack(
     request: Request, ctx: OrgDep, store: StoreDep, body: CreatePackBody
 ) -> dict[str, Any]:
     if not PACK_NAME_RE.match(body.name):
-        raise ApiError(400, f"invalid Policy Pack name {body.name!r}")
+        raise BadRequest(f"invalid Policy Pack name {body.name!r}")
     if not body.policies:
-        raise ApiError(400, "Policy Pack must have at least one policy.")
+        raise BadRequest("Policy Pack must have at least one policy.")
     names = [p.name for p in body.policies]
     if len(set(names)) != len(names):
-        raise ApiError(400, "policy names must be unique within a Policy Pack")
+        raise BadRequest("policy names must be unique within a Policy Pack")
     with store.tx() as tx:
         pack = tx.get("policypack", ctx.org, body.name) or {"name": body.name, "lastVersion": 0}
         existing = pack_versions(tx, ctx.org, body.name)
@@ -155,8 +155,7 @@ def create_pack(
             for doc in existing:
                 if doc["versionTag"] == body.versionTag:
                     if doc["status"] == "complete":
-                        raise ApiError(
-                            400,
+                        raise BadRequest(
                             f"Policy Pack '{body.name}' version tag {body.versionTag!r} "
                             "already exists",
                         )
@@ -209,9 +208,9 @@ async def upload(
     with store.tx() as tx:
         meta = tx.get("upload", "", uploadId)
         if meta is None:
-            raise ApiError(404, "upload not found")
+            raise NotFound("upload not found")
         if token != meta["token"]:
-            raise ApiError(403, f"missing or wrong {UPLOAD_TOKEN_HEADER} (see requiredHeaders)")
+            raise Forbidden(f"missing or wrong {UPLOAD_TOKEN_HEADER} (see requiredHeaders)")
         tx.put_upload(uploadId, body, request.headers.get("content-type", ""))
     return Response(status_code=200)
 
@@ -221,7 +220,7 @@ def download(store: StoreDep, uploadId: str) -> Response:
     with store.tx() as tx:
         found = tx.get_upload(uploadId)
     if found is None or found[0] is None:
-        raise ApiError(404, "upload not found")
+        raise NotFound("upload not found")
     return Response(found[0], media_type="application/octet-stream")
 
 
@@ -234,10 +233,10 @@ def complete(ctx: OrgDep, store: StoreDep, policyPackName: str, version: str) ->
     with store.tx() as tx:
         doc = find_version(tx, ctx.org, policyPackName, version)
         if doc["status"] == "complete":
-            raise ApiError(400, "Policy Pack is already complete")
+            raise BadRequest("Policy Pack is already complete")
         found = tx.get_upload(doc["uploadId"])
         if found is None or found[0] is None:
-            raise ApiError(400, "Policy Pack has not been uploaded to its uploadURI")
+            raise BadRequest("Policy Pack has not been uploaded to its uploadURI")
         doc["status"] = "complete"
         tx.put("ppversion", ctx.org, version_key(policyPackName, doc["version"]), doc)
 
@@ -296,11 +295,11 @@ def delete_pack(ctx: OrgDep, store: StoreDep, policyPackName: str) -> Response:
     with store.tx() as tx:
         versions = pack_versions(tx, ctx.org, policyPackName)
         if not versions:
-            raise ApiError(404, f"Policy Pack '{policyPackName}' not found")
+            raise NotFound(f"Policy Pack '{policyPackName}' not found")
         groups = applied_in(tx, ctx.org, policyPackName)
         if groups:
-            raise ApiError(
-                400, f"Cannot delete an enabled Policy Pack (applied in {', '.join(groups)})"
+            raise BadRequest(
+                f"Cannot delete an enabled Policy Pack (applied in {', '.join(groups)})"
             )
         for doc in versions:
             tx.delete("ppversion", ctx.org, version_key(policyPackName, doc["version"]))
@@ -315,8 +314,7 @@ def delete_version(ctx: OrgDep, store: StoreDep, policyPackName: str, version: s
         doc = find_version(tx, ctx.org, policyPackName, version)
         groups = applied_in(tx, ctx.org, policyPackName, doc["version"])
         if groups:
-            raise ApiError(
-                409,
+            raise Conflict(
                 "Cannot delete a Policy Pack that is applied to Policy Groups "
                 f"({', '.join(groups)})",
             )

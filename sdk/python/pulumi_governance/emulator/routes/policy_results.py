@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from ..deps import OrgDep, SettingsDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest
 
 router = APIRouter()
 
@@ -51,7 +51,7 @@ def _page(
     store: StoreDep, org: str, page_size: int, token: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     if token is not None and not (token.isdigit() and len(token) == 12):
-        raise ApiError(400, "invalid continuationToken")
+        raise BadRequest("invalid continuationToken")
     with store.tx() as tx:
         rows = [(k, v) for _, k, v in tx.list("violation", org) if token is None or k > token]
     page = rows[:page_size]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Response
 
 from .. import cron
 from ..deps import OrgDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, NotFound
 from ..store import Tx
 from .stacks import require_stack
 
@@ -38,31 +38,31 @@ def _wire_time(moment: datetime) -> str:
 
 def _timestamp(value: object, field: str) -> datetime:
     if not isinstance(value, str):
-        raise ApiError(400, f"{field} must be an ISO 8601 timestamp")
+        raise BadRequest(f"{field} must be an ISO 8601 timestamp")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ApiError(400, f"{field}: {value!r} is not an ISO 8601 timestamp") from None
+        raise BadRequest(f"{field}: {value!r} is not an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
-        raise ApiError(400, f"{field}: {value!r} has no timezone")
+        raise BadRequest(f"{field}: {value!r} has no timezone")
     return moment
 
 
 def _timing(body: dict[str, Any]) -> tuple[str | None, datetime | None]:
     cron_text, once_text = body.get("scheduleCron"), body.get("scheduleOnce")
     if bool(cron_text) == bool(once_text):
-        raise ApiError(400, "exactly one of scheduleCron and scheduleOnce must be set")
+        raise BadRequest("exactly one of scheduleCron and scheduleOnce must be set")
     if cron_text:
         if not isinstance(cron_text, str):
-            raise ApiError(400, "scheduleCron must be a string")
+            raise BadRequest("scheduleCron must be a string")
         try:
             cron.next_after(cron_text, _now())  # parses, and rejects one that never fires
         except cron.CronError as error:
-            raise ApiError(400, f"invalid scheduleCron {cron_text!r}: {error}") from None
+            raise BadRequest(f"invalid scheduleCron {cron_text!r}: {error}") from None
         return cron_text, None
     once = _timestamp(once_text, "scheduleOnce")
     if once <= _now():
-        raise ApiError(400, "scheduleOnce must be in the future")
+        raise BadRequest("scheduleOnce must be in the future")
     return None, once
 
 
@@ -99,17 +99,17 @@ def _set_timing(action: dict[str, Any], cron_text: str | None, once: datetime | 
 def _raw_request(body: dict[str, Any]) -> dict[str, Any]:
     request = body.get("request") or {}
     if not isinstance(request, dict):
-        raise ApiError(400, "request must be an object")
+        raise BadRequest("request must be an object")
     operation = request.get("operation")
     if operation not in OPERATIONS:
-        raise ApiError(400, f"request.operation must be one of {', '.join(OPERATIONS)}")
+        raise BadRequest(f"request.operation must be one of {', '.join(OPERATIONS)}")
     return dict(request)
 
 
 def _drift_request(body: dict[str, Any]) -> dict[str, Any]:
     remediate = body.get("autoRemediate", False)
     if not isinstance(remediate, bool):
-        raise ApiError(400, "autoRemediate must be a boolean")
+        raise BadRequest("autoRemediate must be a boolean")
     return {
         "inheritSettings": True,
         "operation": "detect-drift",
@@ -120,7 +120,7 @@ def _drift_request(body: dict[str, Any]) -> dict[str, Any]:
 def _ttl_request(body: dict[str, Any]) -> dict[str, Any]:
     delete_stack = body.get("deleteAfterDestroy", False)
     if not isinstance(delete_stack, bool):
-        raise ApiError(400, "deleteAfterDestroy must be a boolean")
+        raise BadRequest("deleteAfterDestroy must be a boolean")
     return {
         "inheritSettings": True,
         "operation": "destroy",
@@ -140,7 +140,7 @@ def _require(tx: Tx, org: str, project: str, stack: str, schedule_id: str) -> di
     require_stack(tx, org, project, stack)
     action = tx.get("schedule", org, _key(project, stack, schedule_id))
     if action is None:
-        raise ApiError(404, f"scheduled action {schedule_id!r} not found")
+        raise NotFound(f"scheduled action {schedule_id!r} not found")
     return action
 
 
@@ -150,7 +150,7 @@ def _operation(action: dict[str, Any]) -> str:
 
 def _only_one(tx: Tx, org: str, project: str, stack: str, operation: str, what: str) -> None:
     if any(_operation(a) == operation for a in _stack_schedules(tx, org, project, stack)):
-        raise ApiError(409, f"stack {project}/{stack} already has a {what} schedule")
+        raise Conflict(f"stack {project}/{stack} already has a {what} schedule")
 
 
 def _save(tx: Tx, org: str, project: str, stack: str, action: dict[str, Any]) -> dict[str, Any]:
@@ -290,7 +290,7 @@ def update_drift(
 def _ttl_time(body: dict[str, Any]) -> datetime:
     moment = _timestamp(body.get("timestamp"), "timestamp")
     if moment <= _now():
-        raise ApiError(400, "timestamp must be in the future")
+        raise BadRequest("timestamp must be in the future")
     return moment
 
 

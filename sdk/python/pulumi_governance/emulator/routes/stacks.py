@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field
 
 from ..deps import OrgDep, PrincipalDep, SettingsDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, NotFound
 from ..store import DEFAULT_POLICY_GROUP, Tx
 
 router = APIRouter()
@@ -60,17 +60,15 @@ def create_stack(
 def require_stack(tx: Tx, org: str, project: str, stack: str) -> dict[str, Any]:
     doc = tx.get("stack", org, stack_key(project, stack))
     if doc is None:
-        raise ApiError(404, f"Stack '{org}/{project}/{stack}' not found")
+        raise NotFound(f"Stack '{org}/{project}/{stack}' not found")
     return doc
 
 
 def _check_tag(name: str, value: str) -> None:
     if not TAG_NAME_RE.match(name):
-        raise ApiError(
-            400, f"invalid tag name {name!r}: 1-40 characters of letters, digits, '-_.:'"
-        )
+        raise BadRequest(f"invalid tag name {name!r}: 1-40 characters of letters, digits, '-_.:'")
     if len(value) > TAG_VALUE_MAX:
-        raise ApiError(400, f"tag {name!r}: value longer than {TAG_VALUE_MAX} characters")
+        raise BadRequest(f"tag {name!r}: value longer than {TAG_VALUE_MAX} characters")
 
 
 def _builtin(name: str) -> bool:
@@ -91,16 +89,16 @@ class CreateStackBody(BaseModel):
 @router.post("/api/stacks/{orgName}/{projectName}")
 def create(ctx: OrgDep, store: StoreDep, projectName: str, body: CreateStackBody) -> dict[str, Any]:
     if not NAME_RE.match(projectName):
-        raise ApiError(400, f"invalid project name {projectName!r}")
+        raise BadRequest(f"invalid project name {projectName!r}")
     if not NAME_RE.match(body.stackName):
-        raise ApiError(
-            400, f"invalid stack name {body.stackName!r}: 1-100 letters, digits, '-', '_' or '.'"
+        raise BadRequest(
+            f"invalid stack name {body.stackName!r}: 1-100 letters, digits, '-', '_' or '.'"
         )
     for name, value in body.tags.items():
         _check_tag(name, value)
     with store.tx() as tx:
         if tx.get("stack", ctx.org, stack_key(projectName, body.stackName)) is not None:
-            raise ApiError(409, f"Stack '{body.stackName}' already exists")
+            raise Conflict(f"Stack '{body.stackName}' already exists")
         create_stack(tx, ctx.org, projectName, body.stackName, body.tags)
     return {}
 
@@ -133,9 +131,9 @@ def _decode_token(token: str) -> tuple[str, str]:
     try:
         org, sep, key = base64.urlsafe_b64decode(token.encode()).decode().partition("\n")
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, "invalid continuationToken") from exc
+        raise BadRequest("invalid continuationToken") from exc
     if not sep:
-        raise ApiError(400, "invalid continuationToken")
+        raise BadRequest("invalid continuationToken")
     return org, key
 
 
@@ -153,7 +151,7 @@ def list_stacks(
     maxResults: int | None = None,
 ) -> dict[str, Any]:
     if maxResults is not None and maxResults < 1:
-        raise ApiError(400, "maxResults must be positive")
+        raise BadRequest("maxResults must be positive")
     limit = min(maxResults or settings.page_size, settings.page_size)
     after = _decode_token(continuationToken) if continuationToken else None
     with store.tx() as tx:
@@ -206,7 +204,7 @@ def add_tag(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body
     with store.tx() as tx:
         doc = require_stack(tx, ctx.org, projectName, stackName)
         if body.name in doc["tags"]:
-            raise ApiError(400, f"tag {body.name!r} already exists")
+            raise BadRequest(f"tag {body.name!r} already exists")
         doc["tags"][body.name] = body.value
         _save(tx, doc)
 
@@ -225,7 +223,7 @@ def replace_tags(
         doc = require_stack(tx, ctx.org, projectName, stackName)
         old = doc["tags"].get(PROJECT_TAG)
         if old is not None and body.get(PROJECT_TAG) != old:
-            raise ApiError(400, f"cannot change the {PROJECT_TAG} tag")
+            raise BadRequest(f"cannot change the {PROJECT_TAG} tag")
         doc["tags"] = dict(body)
         _save(tx, doc)
 
@@ -240,14 +238,14 @@ def update_tag(
     body: TagBody,
 ) -> None:
     if _builtin(tagName):
-        raise ApiError(400, f"built-in tag {tagName!r} cannot be updated")
+        raise BadRequest(f"built-in tag {tagName!r} cannot be updated")
     _check_tag(body.name, body.value)
     with store.tx() as tx:
         doc = require_stack(tx, ctx.org, projectName, stackName)
         if tagName not in doc["tags"]:
-            raise ApiError(404, f"tag {tagName!r} not found")
+            raise NotFound(f"tag {tagName!r} not found")
         if body.name != tagName and body.name in doc["tags"]:
-            raise ApiError(400, f"tag {body.name!r} already exists")
+            raise BadRequest(f"tag {body.name!r} already exists")
         del doc["tags"][tagName]
         doc["tags"][body.name] = body.value
         _save(tx, doc)
@@ -262,10 +260,10 @@ def delete_tag(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, tagName: str
 ) -> None:
     if _builtin(tagName):
-        raise ApiError(400, f"built-in tag {tagName!r} cannot be deleted")
+        raise BadRequest(f"built-in tag {tagName!r} cannot be deleted")
     with store.tx() as tx:
         doc = require_stack(tx, ctx.org, projectName, stackName)
         if tagName not in doc["tags"]:
-            raise ApiError(404, f"tag {tagName!r} not found")
+            raise NotFound(f"tag {tagName!r} not found")
         del doc["tags"][tagName]
         _save(tx, doc)

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 
 from ..deps import OrgContext, OrgDep, SettingsDep, StoreDep
-from ..errors import ApiError
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ._shared import integer, page, text
 
 router = APIRouter()
@@ -33,7 +33,7 @@ MAX_RESULTS = 1000
 
 def _require_admin(ctx: OrgContext) -> None:
     if ctx.principal.kind not in ADMIN_KINDS:
-        raise ApiError(403, "Forbidden: managing organization tokens requires an admin")
+        raise Forbidden("Forbidden: managing organization tokens requires an admin")
 
 
 def _expires(body: dict[str, Any], now: int) -> int:
@@ -42,9 +42,9 @@ def _expires(body: dict[str, Any], now: int) -> int:
     if expires == 0:
         return 0
     if expires <= now:
-        raise ApiError(400, "expires must be in the future (or 0 for no expiry)")
+        raise BadRequest("expires must be in the future (or 0 for no expiry)")
     if expires > now + TWO_YEARS_S:
-        raise ApiError(400, "expires must be at most two years from now")
+        raise BadRequest("expires must be at most two years from now")
     return expires
 
 
@@ -70,9 +70,9 @@ def list_tokens(
     _require_admin(ctx)
     wanted = filter or ("all" if (show_expired or "").lower() in ("true", "1") else "active")
     if wanted not in FILTERS:
-        raise ApiError(400, f"filter must be one of {', '.join(FILTERS)}")
+        raise BadRequest(f"filter must be one of {', '.join(FILTERS)}")
     if maxResults is not None and not 1 <= maxResults <= MAX_RESULTS:
-        raise ApiError(400, f"maxResults must be between 1 and {MAX_RESULTS}")
+        raise BadRequest(f"maxResults must be between 1 and {MAX_RESULTS}")
     now = time.time()
     with store.tx() as tx:
         docs = [d for _, _, d in tx.list(KIND, ctx.org) if not d.get("deleted")]
@@ -96,18 +96,18 @@ def create_token(
     _require_admin(ctx)
     name = text(body, "name", required=True)
     if len(name) > NAME_MAX:
-        raise ApiError(400, f"name must be at most {NAME_MAX} characters")
+        raise BadRequest(f"name must be at most {NAME_MAX} characters")
     description = text(body, "description")
     admin = body.get("admin", False)
     if not isinstance(admin, bool):
-        raise ApiError(400, "admin must be a boolean")
+        raise BadRequest("admin must be a boolean")
     role_id = text(body, "roleID")
     now = time.time()
     expires = _expires(body, int(now))
     token_id, value = str(uuid.uuid4()), "pul-" + secrets.token_hex(20)
     with store.tx() as tx:
         if tx.get(KIND + "-name", ctx.org, name) is not None:
-            raise ApiError(409, f"an access token named {name!r} already exists (or existed)")
+            raise Conflict(f"an access token named {name!r} already exists (or existed)")
         doc = {
             "id": token_id,
             "name": name,
@@ -134,7 +134,7 @@ def delete_token(ctx: OrgDep, store: StoreDep, tokenId: str) -> None:
     with store.tx() as tx:
         doc = tx.get(KIND, ctx.org, tokenId)
         if doc is None or doc.get("deleted"):
-            raise ApiError(404, f"access token {tokenId!r} not found")
+            raise NotFound(f"access token {tokenId!r} not found")
         doc["deleted"] = time.time()
         tx.put(KIND, ctx.org, tokenId, doc)
         tx.revoke_token(tokenId)
