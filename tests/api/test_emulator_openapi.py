@@ -9,7 +9,10 @@ import pytest
 import requests
 from fastapi.routing import APIRoute
 
-from pulumi_governance.emulator.routes import policy_groups, policy_packs, policy_results, stacks
+from pulumi_governance.emulator.policy_groups import routes as policy_groups
+from pulumi_governance.emulator.policy_packs import routes as policy_packs
+from pulumi_governance.emulator.policy_results import routes as policy_results
+from pulumi_governance.emulator.stacks import routes as stacks
 from tests.api.conftest import Emulator
 from tests.api.emulator_helpers import POLICIES
 from tests.api.openapi_check import check, check_response

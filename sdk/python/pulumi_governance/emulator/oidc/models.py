@@ -11,18 +11,12 @@ import hashlib
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Body, Response
-
-from ..deps import OrgDep, StoreDep
 from ..errors import BadRequest, Conflict, NotFound
 from ..store import Tx
 
-router = APIRouter()
-
-ISSUERS = "/api/orgs/{orgName}/oidc/issuers"
 MAX_EXPIRATION = 24 * 3600  # seconds; tokens exchanged through an issuer live at most a day
 THUMBPRINT_RE = re.compile(r"^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
 DECISIONS = ("allow", "deny")
@@ -32,7 +26,6 @@ TOKEN_TYPES = {
     "personal": "userLogin",
     "runner": "runnerID",
 }
-Json = Annotated[dict[str, Any], Body()]
 
 
 def _now() -> str:
@@ -71,14 +64,11 @@ def _public(issuer: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in issuer.items() if k != "policyId"}
 
 
-@router.get(ISSUERS)
-def list_issuers(ctx: OrgDep, store: StoreDep) -> dict[str, Any]:
-    with store.tx() as tx:
-        return {"oidcIssuers": [_public(doc) for _, _, doc in tx.list("oidcissuer", ctx.org)]}
+def list_issuers(tx: Tx, org: str) -> dict[str, Any]:
+    return {"oidcIssuers": [_public(doc) for _, _, doc in tx.list("oidcissuer", org)]}
 
 
-@router.post(ISSUERS)
-def register(ctx: OrgDep, store: StoreDep, body: Json) -> dict[str, Any]:
+def register(tx: Tx, org: str, body: dict[str, Any]) -> dict[str, Any]:
     name, url = body.get("name"), body.get("url")
     if not isinstance(name, str) or not name.strip():
         raise BadRequest("the issuer name is required")
@@ -99,24 +89,20 @@ def register(ctx: OrgDep, store: StoreDep, body: Json) -> dict[str, Any]:
     for field in ("maxExpiration", "jwks"):
         if body.get(field) is not None:
             issuer[field] = body[field]
-    with store.tx() as tx:
-        for _, _, other in tx.list("oidcissuer", ctx.org):
-            if other["url"].rstrip("/") == url.rstrip("/"):
-                raise Conflict(f"an issuer with url {url!r} is already registered")
-        tx.put("oidcissuer", ctx.org, issuer["id"], issuer)
-        policy = {"id": issuer["policyId"], "version": 1, "created": now, "modified": now}
-        tx.put("authpolicy", ctx.org, issuer["policyId"], {**policy, "policies": []})
+    for _, _, other in tx.list("oidcissuer", org):
+        if other["url"].rstrip("/") == url.rstrip("/"):
+            raise Conflict(f"an issuer with url {url!r} is already registered")
+    tx.put("oidcissuer", org, issuer["id"], issuer)
+    policy = {"id": issuer["policyId"], "version": 1, "created": now, "modified": now}
+    tx.put("authpolicy", org, issuer["policyId"], {**policy, "policies": []})
     return _public(issuer)
 
 
-@router.get(ISSUERS + "/{issuerId}")
-def get_issuer(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
-    with store.tx() as tx:
-        return _public(_require(tx, ctx.org, issuerId))
+def get_issuer(tx: Tx, org: str, issuer_id: str) -> dict[str, Any]:
+    return _public(_require(tx, org, issuer_id))
 
 
-@router.patch(ISSUERS + "/{issuerId}")
-def update_issuer(ctx: OrgDep, store: StoreDep, issuerId: str, body: Json) -> dict[str, Any]:
+def update_issuer(tx: Tx, org: str, issuer_id: str, body: dict[str, Any]) -> dict[str, Any]:
     unknown = set(body) - {"name", "thumbprints", "maxExpiration", "jwks"}
     if unknown:
         raise BadRequest(f"unknown fields: {', '.join(sorted(unknown))} (url cannot change)")
@@ -124,47 +110,40 @@ def update_issuer(ctx: OrgDep, store: StoreDep, issuerId: str, body: Json) -> di
     if not isinstance(body.get("name"), str) or not body["name"].strip():
         raise BadRequest("the issuer name is required")
     _check_optional(body)
-    with store.tx() as tx:
-        issuer = _require(tx, ctx.org, issuerId)
-        for field, value in body.items():
-            if value is None:
-                issuer.pop(field, None)
-            else:
-                issuer[field] = value
-        if not issuer.get("thumbprints"):
-            issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
-        issuer["modified"] = _now()
-        tx.put("oidcissuer", ctx.org, issuerId, issuer)
-        return _public(issuer)
-
-
-@router.delete(ISSUERS + "/{issuerId}", status_code=204, response_class=Response)
-def delete_issuer(ctx: OrgDep, store: StoreDep, issuerId: str) -> None:
-    with store.tx() as tx:
-        issuer = _require(tx, ctx.org, issuerId)
-        tx.delete("oidcissuer", ctx.org, issuerId)
-        tx.delete("authpolicy", ctx.org, issuer["policyId"])
-
-
-@router.post(ISSUERS + "/{issuerId}/regenerate-thumbprints")
-def regenerate_thumbprints(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
-    with store.tx() as tx:
-        issuer = _require(tx, ctx.org, issuerId)
-        if issuer.get("jwks"):
-            raise BadRequest("issuer jwks are statically configured, can't regenerate thumbprints")
+    issuer = _require(tx, org, issuer_id)
+    for field, value in body.items():
+        if value is None:
+            issuer.pop(field, None)
+        else:
+            issuer[field] = value
+    if not issuer.get("thumbprints"):
         issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
-        issuer["modified"] = _now()
-        tx.put("oidcissuer", ctx.org, issuerId, issuer)
-        return _public(issuer)
+    issuer["modified"] = _now()
+    tx.put("oidcissuer", org, issuer_id, issuer)
+    return _public(issuer)
 
 
-@router.get("/api/orgs/{orgName}/auth/policies/oidcissuers/{issuerId}")
-def get_auth_policy(ctx: OrgDep, store: StoreDep, issuerId: str) -> dict[str, Any]:
-    with store.tx() as tx:
-        issuer = _require(tx, ctx.org, issuerId)
-        policy = tx.get("authpolicy", ctx.org, issuer["policyId"])
-        assert policy is not None
-        return policy
+def delete_issuer(tx: Tx, org: str, issuer_id: str) -> None:
+    issuer = _require(tx, org, issuer_id)
+    tx.delete("oidcissuer", org, issuer_id)
+    tx.delete("authpolicy", org, issuer["policyId"])
+
+
+def regenerate_thumbprints(tx: Tx, org: str, issuer_id: str) -> dict[str, Any]:
+    issuer = _require(tx, org, issuer_id)
+    if issuer.get("jwks"):
+        raise BadRequest("issuer jwks are statically configured, can't regenerate thumbprints")
+    issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
+    issuer["modified"] = _now()
+    tx.put("oidcissuer", org, issuer_id, issuer)
+    return _public(issuer)
+
+
+def get_auth_policy(tx: Tx, org: str, issuer_id: str) -> dict[str, Any]:
+    issuer = _require(tx, org, issuer_id)
+    policy = tx.get("authpolicy", org, issuer["policyId"])
+    assert policy is not None
+    return policy
 
 
 def _check_policy(index: int, policy: object) -> dict[str, Any]:
@@ -192,16 +171,14 @@ def _check_policy(index: int, policy: object) -> dict[str, Any]:
     return checked
 
 
-@router.patch("/api/orgs/{orgName}/auth/policies/{policyId}")
-def update_auth_policy(ctx: OrgDep, store: StoreDep, policyId: str, body: Json) -> dict[str, Any]:
+def update_auth_policy(tx: Tx, org: str, policy_id: str, body: dict[str, Any]) -> dict[str, Any]:
     policies = body.get("policies")
     if not isinstance(policies, list):
         raise BadRequest("policies must be a list")
     checked = [_check_policy(i, p) for i, p in enumerate(policies)]
-    with store.tx() as tx:
-        policy = tx.get("authpolicy", ctx.org, policyId)
-        if policy is None:
-            raise NotFound(f"auth policy {policyId!r} not found")
-        policy.update(policies=checked, version=policy["version"] + 1, modified=_now())
-        tx.put("authpolicy", ctx.org, policyId, policy)
-        return policy
+    policy = tx.get("authpolicy", org, policy_id)
+    if policy is None:
+        raise NotFound(f"auth policy {policy_id!r} not found")
+    policy.update(policies=checked, version=policy["version"] + 1, modified=_now())
+    tx.put("authpolicy", org, policy_id, policy)
+    return policy

@@ -1,4 +1,4 @@
-"""Small helpers shared by the token, webhook and OIDC routers: timestamps, body fields, pages."""
+"""Reading request bodies and writing answers as the service does: timestamps, fields, pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import binascii
 from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import BadRequest
+from .errors import BadRequest
 
 
 def wire_time(moment: datetime | None = None) -> str:

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Response
-
-from .. import cron
-from ..deps import OrgDep, StoreDep
 from ..errors import BadRequest, Conflict, NotFound
+from ..lookups import require_stack
 from ..store import Tx
-from .stacks import require_stack
+from . import cron
 
-router = APIRouter()
-
-BASE = "/api/stacks/{orgName}/{projectName}/{stackName}/deployments"
 OPERATIONS = ("update", "preview", "refresh", "destroy", "detect-drift", "remediate-drift")
-Json = Annotated[dict[str, Any], Body()]
 
 
 def _now() -> datetime:
@@ -158,8 +151,17 @@ def _save(tx: Tx, org: str, project: str, stack: str, action: dict[str, Any]) ->
     return action
 
 
+def stack_schedules(tx: Tx, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+    require_stack(tx, org, project, stack)
+    return _stack_schedules(tx, org, project, stack)
+
+
+def require(tx: Tx, org: str, project: str, stack: str, schedule_id: str) -> dict[str, Any]:
+    return _require(tx, org, project, stack, schedule_id)
+
+
 def _create(
-    store: StoreDep,
+    tx: Tx,
     org: str,
     project: str,
     stack: str,
@@ -168,15 +170,14 @@ def _create(
     single: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Store a new schedule. `single` = (operation, what): the stack may have only one of it."""
-    with store.tx() as tx:
-        require_stack(tx, org, project, stack)
-        if single is not None:
-            _only_one(tx, org, project, stack, *single)
-        return _save(tx, org, project, stack, _action(org, *timing, request))
+    require_stack(tx, org, project, stack)
+    if single is not None:
+        _only_one(tx, org, project, stack, *single)
+    return _save(tx, org, project, stack, _action(org, *timing, request))
 
 
 def _replace(
-    store: StoreDep,
+    tx: Tx,
     org: str,
     project: str,
     stack: str,
@@ -185,106 +186,16 @@ def _replace(
     request: dict[str, Any],
 ) -> dict[str, Any]:
     """Give an existing schedule a new definition and timing."""
-    with store.tx() as tx:
-        action = _require(tx, org, project, stack, schedule_id)
-        action["definition"]["request"] = request
-        _set_timing(action, *timing)
-        return _save(tx, org, project, stack, action)
-
-
-@router.get(BASE + "/schedules")
-def list_schedules(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str
-) -> dict[str, Any]:
-    with store.tx() as tx:
-        require_stack(tx, ctx.org, projectName, stackName)
-        return {"schedules": _stack_schedules(tx, ctx.org, projectName, stackName)}
-
-
-@router.post(BASE + "/schedules")
-def create_raw(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
-) -> dict[str, Any]:
-    request = _raw_request(body)
-    return _create(store, ctx.org, projectName, stackName, _timing(body), request)
-
-
-@router.get(BASE + "/schedules/{scheduleID}")
-def get_schedule(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str
-) -> dict[str, Any]:
-    with store.tx() as tx:
-        return _require(tx, ctx.org, projectName, stackName, scheduleID)
-
-
-@router.post(BASE + "/schedules/{scheduleID}")
-def update_raw(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
-) -> dict[str, Any]:
-    request = _raw_request(body)
-    return _replace(store, ctx.org, projectName, stackName, scheduleID, _timing(body), request)
-
-
-@router.delete(BASE + "/schedules/{scheduleID}", response_class=Response)
-def delete_schedule(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str
-) -> None:
-    with store.tx() as tx:
-        _require(tx, ctx.org, projectName, stackName, scheduleID)
-        tx.delete("schedule", ctx.org, _key(projectName, stackName, scheduleID))
-
-
-def _set_paused(
-    store: StoreDep, org: str, project: str, stack: str, schedule_id: str, paused: bool
-) -> None:
-    with store.tx() as tx:
-        action = _require(tx, org, project, stack, schedule_id)
-        action["paused"] = paused
-        action["modified"] = _wire_time(_now())
-        _save(tx, org, project, stack, action)
-
-
-@router.post(BASE + "/schedules/{scheduleID}/pause", response_class=Response)
-def pause(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str) -> None:
-    _set_paused(store, ctx.org, projectName, stackName, scheduleID, True)
-
-
-@router.post(BASE + "/schedules/{scheduleID}/resume", response_class=Response)
-def resume(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str) -> None:
-    _set_paused(store, ctx.org, projectName, stackName, scheduleID, False)
-
-
-@router.get(BASE + "/schedules/{scheduleID}/history")
-def history(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str
-) -> dict[str, Any]:
-    # Nothing runs in the emulator, so no schedule has fired yet.
-    with store.tx() as tx:
-        _require(tx, ctx.org, projectName, stackName, scheduleID)
-    return {"scheduleHistoryEvents": []}
+    action = _require(tx, org, project, stack, schedule_id)
+    action["definition"]["request"] = request
+    _set_timing(action, *timing)
+    return _save(tx, org, project, stack, action)
 
 
 def _drift_cron(body: dict[str, Any]) -> str:
     cron_text, _ = _timing({"scheduleCron": body.get("scheduleCron")})
     assert cron_text is not None
     return cron_text
-
-
-@router.post(BASE + "/drift/schedules")
-def create_drift(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
-) -> dict[str, Any]:
-    request, timing = _drift_request(body), (_drift_cron(body), None)
-    single = ("detect-drift", "drift detection")
-    return _create(store, ctx.org, projectName, stackName, timing, request, single)
-
-
-@router.post(BASE + "/drift/schedules/{scheduleID}")
-def update_drift(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
-) -> dict[str, Any]:
-    request, timing = _drift_request(body), (_drift_cron(body), None)
-    return _replace(store, ctx.org, projectName, stackName, scheduleID, timing, request)
 
 
 def _ttl_time(body: dict[str, Any]) -> datetime:
@@ -294,17 +205,47 @@ def _ttl_time(body: dict[str, Any]) -> datetime:
     return moment
 
 
-@router.post(BASE + "/ttl/schedules")
-def create_ttl(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: Json
-) -> dict[str, Any]:
-    request, timing = _ttl_request(body), (None, _ttl_time(body))
-    return _create(store, ctx.org, projectName, stackName, timing, request, ("destroy", "TTL"))
+# What each kind of schedule reads from a request: (definition request, timing).
+def raw_parts(body: dict[str, Any]) -> tuple[dict[str, Any], tuple[str | None, datetime | None]]:
+    return _raw_request(body), _timing(body)
 
 
-@router.post(BASE + "/ttl/schedules/{scheduleID}")
-def update_ttl(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, scheduleID: str, body: Json
+def drift_parts(body: dict[str, Any]) -> tuple[dict[str, Any], tuple[str | None, datetime | None]]:
+    return _drift_request(body), (_drift_cron(body), None)
+
+
+def ttl_parts(body: dict[str, Any]) -> tuple[dict[str, Any], tuple[str | None, datetime | None]]:
+    return _ttl_request(body), (None, _ttl_time(body))
+
+
+# The operation a stack may have only one schedule of, per kind (raw schedules: no limit).
+SINGLE = {"drift": ("detect-drift", "drift detection"), "ttl": ("destroy", "TTL")}
+
+
+def create(
+    tx: Tx, org: str, project: str, stack: str, kind: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    request, timing = _ttl_request(body), (None, _ttl_time(body))
-    return _replace(store, ctx.org, projectName, stackName, scheduleID, timing, request)
+    request, timing = PARTS[kind](body)
+    return _create(tx, org, project, stack, timing, request, SINGLE.get(kind))
+
+
+def replace(
+    tx: Tx, org: str, project: str, stack: str, schedule_id: str, kind: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    request, timing = PARTS[kind](body)
+    return _replace(tx, org, project, stack, schedule_id, timing, request)
+
+
+PARTS = {"raw": raw_parts, "drift": drift_parts, "ttl": ttl_parts}
+
+
+def delete(tx: Tx, org: str, project: str, stack: str, schedule_id: str) -> None:
+    _require(tx, org, project, stack, schedule_id)
+    tx.delete("schedule", org, _key(project, stack, schedule_id))
+
+
+def set_paused(tx: Tx, org: str, project: str, stack: str, schedule_id: str, paused: bool) -> None:
+    action = _require(tx, org, project, stack, schedule_id)
+    action["paused"] = paused
+    action["modified"] = _wire_time(_now())
+    _save(tx, org, project, stack, action)

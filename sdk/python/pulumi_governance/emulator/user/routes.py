@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from ..deps import PrincipalDep, SettingsDep, StoreDep
-from ..models import capabilities, users
+from . import capabilities
+from . import models as users
 
 router = APIRouter()
 

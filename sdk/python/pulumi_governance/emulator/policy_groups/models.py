@@ -14,18 +14,22 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import jsonschema
-from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..deps import OrgDep, StoreDep
 from ..errors import BadRequest, Conflict, NotFound
+from ..lookups import (
+    NAME_RE,
+    PACK_VERSION,
+    STACK,
+    find_version,
+    pack_location,
+    require_stack,
+    stack_key,
+    version_key,
+)
+from ..lookups import POLICY_GROUP as GROUP
 from ..store import Tx
-from .policy_packs import find_version, pack_location
-from .stacks import NAME_RE, require_stack, stack_key
 
-router = APIRouter()
-
-GROUP = "policygroup"
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
 
@@ -120,7 +124,7 @@ def _resolve_pack(tx: Tx, org: str, ref: PackRef) -> dict[str, Any]:
     elif ref.versionTag:
         docs = [
             d
-            for _, _, d in tx.list("ppversion", org, prefix=f"{ref.name}/")
+            for _, _, d in tx.list(PACK_VERSION, org, prefix=f"{ref.name}/")
             if d["versionTag"] == ref.versionTag
         ]
         if not docs:
@@ -229,38 +233,39 @@ def apply_updates(tx: Tx, org: str, name: str, ops: list[UpdateBody]) -> None:
     tx.put(GROUP, org, name, group)
 
 
-@router.get("/api/orgs/{orgName}/policygroups")
-def list_groups(ctx: OrgDep, store: StoreDep) -> dict[str, Any]:
-    with store.tx() as tx:
-        return {"policyGroups": [summary(g) for _, _, g in tx.list(GROUP, ctx.org)]}
+def list_groups(tx: Tx, org: str) -> list[dict[str, Any]]:
+    return [summary(g) for _, _, g in tx.list(GROUP, org)]
 
 
-@router.post("/api/orgs/{orgName}/policygroups", status_code=204, response_class=Response)
-def create_group(ctx: OrgDep, store: StoreDep, body: NewGroupBody) -> None:
+def create_group(tx: Tx, org: str, body: NewGroupBody) -> None:
     if not NAME_RE.match(body.name):
         raise BadRequest(f"invalid Policy Group name {body.name!r}")
-    with store.tx() as tx:
-        if tx.get(GROUP, ctx.org, body.name) is not None:
-            raise Conflict(f"Policy Group '{body.name}' already exists")
-        group: dict[str, Any] = {
-            "name": body.name,
-            "isOrgDefault": False,
-            "entityType": body.entityType,
-            "mode": body.mode,
-            "stacks": [],
-            "accounts": [],
-            "appliedPolicyPacks": [],
-        }
-        if body.agentPoolId:
-            group["agentPoolId"] = body.agentPoolId
-        tx.put(GROUP, ctx.org, body.name, group)
+    if tx.get(GROUP, org, body.name) is not None:
+        raise Conflict(f"Policy Group '{body.name}' already exists")
+    group: dict[str, Any] = {
+        "name": body.name,
+        "isOrgDefault": False,
+        "entityType": body.entityType,
+        "mode": body.mode,
+        "stacks": [],
+        "accounts": [],
+        "appliedPolicyPacks": [],
+    }
+    if body.agentPoolId:
+        group["agentPoolId"] = body.agentPoolId
+    tx.put(GROUP, org, body.name, group)
 
 
-@router.get("/api/orgs/{orgName}/policygroups/metadata")
-def metadata(ctx: OrgDep, store: StoreDep) -> dict[str, int]:
-    with store.tx() as tx:
-        stacks = {k for _, k, _ in tx.list("stack", ctx.org)}
-        groups = [g for _, _, g in tx.list(GROUP, ctx.org)]
+def delete_group(tx: Tx, org: str, name: str) -> None:
+    group = require_group(tx, org, name)
+    if group["isOrgDefault"]:
+        raise BadRequest("Cannot delete the default Policy Group")
+    tx.delete(GROUP, org, name)
+
+
+def metadata(tx: Tx, org: str) -> dict[str, int]:
+    stacks = {k for _, k, _ in tx.list(STACK, org)}
+    groups = [g for _, _, g in tx.list(GROUP, org)]
 
     def covered(mode: str | None) -> set[str]:
         return {
@@ -288,87 +293,34 @@ def metadata(ctx: OrgDep, store: StoreDep) -> dict[str, int]:
     }
 
 
-@router.get("/api/orgs/{orgName}/policygroups/{policyGroup}")
-def get_group(ctx: OrgDep, store: StoreDep, policyGroup: str) -> dict[str, Any]:
-    with store.tx() as tx:
-        group = require_group(tx, ctx.org, policyGroup)
-    return group
-
-
-@router.patch(
-    "/api/orgs/{orgName}/policygroups/{policyGroup}", status_code=204, response_class=Response
-)
-def update_group(ctx: OrgDep, store: StoreDep, policyGroup: str, body: UpdateBody) -> None:
-    with store.tx() as tx:
-        apply_updates(tx, ctx.org, policyGroup, [body])
-
-
-@router.patch(
-    "/api/orgs/{orgName}/policygroups/{policyGroup}/batch",
-    status_code=204,
-    response_class=Response,
-)
-def batch_update_group(
-    ctx: OrgDep, store: StoreDep, policyGroup: str, body: list[UpdateBody]
-) -> None:
-    with store.tx() as tx:
-        apply_updates(tx, ctx.org, policyGroup, body)
-
-
-@router.delete(
-    "/api/orgs/{orgName}/policygroups/{policyGroup}", status_code=204, response_class=Response
-)
-def delete_group(ctx: OrgDep, store: StoreDep, policyGroup: str) -> None:
-    with store.tx() as tx:
-        group = require_group(tx, ctx.org, policyGroup)
-        if group["isOrgDefault"]:
-            raise BadRequest("Cannot delete the default Policy Group")
-        tx.delete(GROUP, ctx.org, policyGroup)
-
-
-def _groups_of(tx: Tx, org: str, project: str, stack: str) -> list[dict[str, Any]]:
+def groups_of_stack(tx: Tx, org: str, project: str, stack: str) -> list[dict[str, Any]]:
     require_stack(tx, org, project, stack)
     ref = {"name": stack, "routingProject": project}
     return [g for _, _, g in tx.list(GROUP, org) if ref in g["stacks"]]
 
 
-@router.get("/api/stacks/{orgName}/{projectName}/{stackName}/policygroups")
-def stack_policy_groups(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str
-) -> dict[str, Any]:
-    with store.tx() as tx:
-        groups = _groups_of(tx, ctx.org, projectName, stackName)
-    return {"policyGroups": [summary(g) for g in groups]}
-
-
-@router.get("/api/stacks/{orgName}/{projectName}/{stackName}/policypacks")
-def stack_policy_packs(
-    request: Request,
-    ctx: OrgDep,
-    store: StoreDep,
-    projectName: str,
-    stackName: str,
-    mode: str | None = None,
-) -> dict[str, Any]:
+def required_policies(
+    tx: Tx, org: str, project: str, stack: str, mode: str | None, base_url: str
+) -> list[dict[str, Any]]:
+    """The packs every group of the stack applies (in ``mode``), once per pack version."""
     if mode is not None and mode not in ("audit", "preventative"):
         raise BadRequest(f"invalid mode {mode!r}: expected 'audit' or 'preventative'")
     required: dict[tuple[str, int], dict[str, Any]] = {}
-    with store.tx() as tx:
-        for group in _groups_of(tx, ctx.org, projectName, stackName):
-            if mode is not None and group["mode"] != mode:
-                continue
-            for p in group["appliedPolicyPacks"]:
-                doc = tx.get("ppversion", ctx.org, f"{p['name']}/{p['version']:010d}")
-                item = {
-                    "name": p["name"],
-                    "displayName": p["displayName"],
-                    "version": p["version"],
-                    "versionTag": p["versionTag"],
-                    "config": p.get("config") or {},
-                }
-                if doc is not None:
-                    item["packLocation"] = pack_location(request, doc)
-                if "environments" in p:
-                    item["environments"] = p["environments"]
-                required.setdefault((p["name"], p["version"]), item)
-    return {"requiredPolicies": list(required.values())}
+    for group in groups_of_stack(tx, org, project, stack):
+        if mode is not None and group["mode"] != mode:
+            continue
+        for p in group["appliedPolicyPacks"]:
+            doc = tx.get(PACK_VERSION, org, version_key(p["name"], p["version"]))
+            item = {
+                "name": p["name"],
+                "displayName": p["displayName"],
+                "version": p["version"],
+                "versionTag": p["versionTag"],
+                "config": p.get("config") or {},
+            }
+            if doc is not None:
+                item["packLocation"] = pack_location(base_url, doc)
+            if "environments" in p:
+                item["environments"] = p["environments"]
+            required.setdefault((p["name"], p["version"]), item)
+    return list(required.values())

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import BadRequest
+from ..lookups import token_name
 from ..store import Principal, Tx
-
-ORG_TOKEN_KIND = "orgtoken"
 
 
 def _org_summary(org: str, role: str) -> dict[str, Any]:
@@ -38,14 +37,17 @@ def current_user(tx: Tx, principal: Principal, user_login: str) -> dict[str, Any
         user["organizations"] = [_org_summary(org, "admin") for org in orgs]
         return user
     org = orgs[0]
-    doc = tx.get(ORG_TOKEN_KIND, org, principal.token_id) or {}
     role = "admin" if principal.kind == "org-admin" else "member"
     return {
         **user,
         "githubLogin": org,
         "name": org,
         "organizations": [_org_summary(org, role)],
-        "tokenInfo": {"name": doc.get("name", principal.token_id), "organization": org, "team": ""},
+        "tokenInfo": {
+            "name": token_name(tx, org, principal.token_id),
+            "organization": org,
+            "team": "",
+        },
     }
 
 

@@ -1,0 +1,53 @@
+"""Look-ups that several areas need: a stack, a pack version and where to fetch it, a token name.
+
+Areas never import one another; what one area reads of another's state is here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import BadRequest, NotFound
+from .store import Tx
+
+# Stack, project and policy group names: what the service accepts in a path segment.
+NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+STACK, PACK_VERSION, POLICY_GROUP, ORG_TOKEN = "stack", "ppversion", "policygroup", "orgtoken"
+
+
+def stack_key(project: str, stack: str) -> str:
+    return f"{project}/{stack}"
+
+
+def require_stack(tx: Tx, org: str, project: str, stack: str) -> dict[str, Any]:
+    doc = tx.get(STACK, org, stack_key(project, stack))
+    if doc is None:
+        raise NotFound(f"Stack '{org}/{project}/{stack}' not found")
+    return doc
+
+
+def version_key(name: str, version: int) -> str:
+    return f"{name}/{version:010d}"
+
+
+def find_version(tx: Tx, org: str, name: str, version: str | int) -> dict[str, Any]:
+    try:
+        number = int(version)
+    except ValueError as exc:
+        raise BadRequest(f"invalid version {version!r}: expected a number") from exc
+    doc = tx.get(PACK_VERSION, org, version_key(name, number))
+    if doc is None:
+        raise NotFound(f"Policy Pack '{name}' version {version} not found")
+    return doc
+
+
+def pack_location(base_url: str, doc: dict[str, Any]) -> str:
+    """Where the CLI downloads a pack version from (the emulator serves its uploads itself)."""
+    return f"{base_url.rstrip('/')}/_emulator/uploads/{doc['uploadId']}"
+
+
+def token_name(tx: Tx, org: str, token_id: str) -> str:
+    """The name an organization access token was created with."""
+    doc = tx.get(ORG_TOKEN, org, token_id)
+    return str(doc["name"]) if doc else token_id
