@@ -9,13 +9,13 @@ import pytest
 import requests
 from fastapi.routing import APIRoute
 
+from devtools.emulator import Emulator
 from pulumi_governance.emulator.policy_groups import routes as policy_groups
 from pulumi_governance.emulator.policy_packs import routes as policy_packs
 from pulumi_governance.emulator.policy_results import routes as policy_results
 from pulumi_governance.emulator.stacks import routes as stacks
-from tests.api.conftest import Emulator
-from tests.api.emulator_helpers import POLICIES
-from tests.api.openapi_check import check, check_response
+from tests.emulator.openapi_check import check, check_response
+from tests.support import POLICIES
 
 # Paths that exist only in the prose documents, and the operation whose response shape they share
 # (None: no body to validate).
