@@ -62,6 +62,6 @@ An area looks like this (``tokens``)::
 
 Adding an area: create ``<area>/__init__.py`` (a one-line docstring), ``<area>/models.py`` and
 ``<area>/routes.py`` (exposing ``router``) as above, append ``<area>.routes.router`` to ``ROUTERS``
-in ``app.py``, and add ``tests/api/test_emulator_<area>.py`` whose responses go through the OpenAPI
-check (``tests/api/emulator_helpers.py``'s ``ok``).
+in ``app.py``, and add ``tests/emulator/test_<area>.py`` whose responses go through the OpenAPI
+check (``tests/emulator/helpers.py``'s ``ok``).
 """

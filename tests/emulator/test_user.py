@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import requests
 
-from tests.api.conftest import Emulator, unique
-from tests.api.emulator_helpers import ok
+from devtools.emulator import Emulator
+from tests.emulator.helpers import ok
+from tests.support import unique
 
 
 def test_admin_token_is_the_emulator_user_admin_of_its_orgs(emulator: Emulator) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 
 from devtools.emulator import Emulator
-from tests.api.emulator_helpers import create_stack, group, ok, publish_pack
+from tests.emulator.helpers import create_stack, group, ok, publish_pack
 from tests.support import POLICIES, unique
 
 

@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from devtools.emulator import Emulator
-from tests.api.emulator_helpers import create_stack, ok
-from tests.api.openapi_check import check
+from tests.emulator.helpers import create_stack, ok
+from tests.emulator.openapi_check import check
 from tests.support import unique
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import requests
 
 from devtools.emulator import Emulator
-from tests.api.emulator_helpers import ok
-from tests.api.openapi_check import check
+from tests.emulator.helpers import ok
+from tests.emulator.openapi_check import check
 from tests.support import unique
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from devtools.emulator import Emulator
-from tests.api.emulator_helpers import create_stack, ok
+from tests.emulator.helpers import create_stack, ok
 from tests.support import unique
 
 

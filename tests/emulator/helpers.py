@@ -7,7 +7,7 @@ from typing import Any
 import requests
 
 from devtools.emulator import Emulator
-from tests.api.openapi_check import check
+from tests.emulator.openapi_check import check
 from tests.support import POLICIES
 
 

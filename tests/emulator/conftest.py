@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.openapi_check import reference_dir
+from tests.emulator.openapi_check import reference_dir
 
 
 @pytest.fixture(scope="session")
