@@ -88,7 +88,6 @@ def test_validation(emulator: Emulator) -> None:
         {"name": "x", "url": "http://insecure.example.com"},
         {"name": "x", "url": "not a url"},
         {"name": "x", "url": url(), "thumbprints": ["xyz"]},
-        {"name": "x", "url": url(), "maxExpiration": 0},
         {"name": "x", "url": url(), "maxExpiration": 10 * 86400},
         {"name": "x", "url": url(), "jwks": {"nokeys": []}},
     ):
@@ -97,7 +96,9 @@ def test_validation(emulator: Emulator) -> None:
     first = register(emulator, url=where)
     assert "already" in error(emulator.request("POST", base, json={"name": "y", "url": where}), 409)
     path = f"{base}/{first['id']}"
-    error(emulator.request("PATCH", path, json={"name": "z", "url": url()}), 400)
+    # An issuer's url cannot change: the field is ignored, as any field update does not know.
+    moved = emulator.request("PATCH", path, json={"name": "z", "url": url(), "other": 1})
+    assert moved.status_code == 200 and moved.json()["url"] == where, moved.text
     error(emulator.request("PATCH", path, json={"name": "z", "maxExpiration": -1}), 400)
     error(emulator.request("PATCH", path, json={"maxExpiration": 60}), 400)  # name is required
 
@@ -198,3 +199,19 @@ def test_issuer_and_policy_survive_a_restart(emulator_factory) -> None:  # type:
     emu.restart(kill=True)
     assert ok(emu.request("GET", f"{issuers(emu)}/{issuer['id']}"), 200) == issuer
     assert policy_of(emu, issuer["id"])["policies"] == [rule]
+
+
+def test_null_and_zero_max_expiration_are_not_given(emulator: Emulator) -> None:
+    """Pulumi's Cloud SDK sends ``maxExpiration: 0`` and ``null`` fields for "not given"."""
+    created = register(emulator, maxExpiration=0, jwks=None, thumbprints=None)
+    assert "maxExpiration" not in created and created["thumbprints"]
+    path = f"{issuers(emulator)}/{created['id']}"
+    updated = emulator.request(
+        "PATCH", path, json={"name": "renamed", "maxExpiration": 0, "jwks": None}
+    )
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["name"] == "renamed" and "maxExpiration" not in updated.json()
+    limited = emulator.request("PATCH", path, json={"name": "renamed", "maxExpiration": 600})
+    assert limited.json()["maxExpiration"] == 600
+    kept = emulator.request("PATCH", path, json={"name": "renamed", "maxExpiration": 0})
+    assert kept.json()["maxExpiration"] == 600

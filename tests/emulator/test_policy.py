@@ -188,7 +188,7 @@ def test_policy_group_crud_and_membership(emulator: Emulator) -> None:
             },
             400,
         ),
-        ({"addStacks": [ref]}, 400),
+        ({"stackMatchRule": {"literal": True}}, 400),
     ]:
         r = emulator.request("PATCH", url, json=body)
         assert r.status_code == status, (body, r.text)

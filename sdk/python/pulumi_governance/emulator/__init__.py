@@ -57,6 +57,10 @@ An area looks like this (``tokens``)::
   increasing integers. Keep what the API returns in the document, strip internals on output.
 - Tokens: ``tx.register_token(org, value, token_id, kind, expires_at)`` makes ``value``
   authenticate (only its SHA-256 is stored); ``tx.revoke_token(token_id)`` removes it.
+- Requests are read as the service reads them: an explicit ``null`` is the field left out, and a
+  field the emulator does not know is ignored (pydantic bodies derive from ``wire.RequestBody``,
+  dict bodies go through ``wire.text``/``integer``/``strings``). A field that would change
+  behaviour and is not implemented is refused with a 400 saying so, only when it is set.
 - Faults (429/5xx/latency/drop) apply to every ``/api`` path automatically; emulator-only
   endpoints live under ``/_emulator`` and take ``AdminDep``.
 

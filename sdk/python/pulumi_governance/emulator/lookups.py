@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import BadRequest, NotFound
+from .errors import NotFound
 from .store import Tx
 
 # Stack, project and policy group names: what the service accepts in a path segment.
@@ -32,14 +32,30 @@ def version_key(name: str, version: int) -> str:
 
 
 def find_version(tx: Tx, org: str, name: str, version: str | int) -> dict[str, Any]:
-    try:
-        number = int(version)
-    except ValueError as exc:
-        raise BadRequest(f"invalid version {version!r}: expected a number") from exc
-    doc = tx.get(PACK_VERSION, org, version_key(name, number))
-    if doc is None:
-        raise NotFound(f"Policy Pack '{name}' version {version} not found")
-    return doc
+    """The version a ``{version}`` path segment names: a version tag, or the integer version.
+
+    A segment that is a version tag of the pack resolves to that version first, even when it looks
+    like a number (tag "2" of version 5 wins over version 2): the CLI and Pulumi's provider put the
+    tag there whenever the pack has one (complete, schema, delete), so they always reach the
+    version they published. Otherwise a number is the integer version, as in the API documents;
+    that also serves packs published without a tag, whose tag is their number anyway.
+    """
+    text = str(version)
+    for _, _, doc in tx.list(PACK_VERSION, org, prefix=f"{name}/"):
+        if doc["versionTag"] == text:
+            return doc
+    found = tx.get(PACK_VERSION, org, version_key(name, int(text))) if text.isdigit() else None
+    if found is None:
+        raise NotFound(f"Policy Pack '{name}' version {text} not found")
+    return found
+
+
+def latest_complete(tx: Tx, org: str, name: str) -> dict[str, Any]:
+    """The newest complete version of a pack (what "latest" means everywhere)."""
+    for _, _, doc in reversed(tx.list(PACK_VERSION, org, prefix=f"{name}/")):
+        if doc["status"] == "complete":
+            return doc
+    raise NotFound(f"Policy Pack '{name}' not found")
 
 
 def pack_location(base_url: str, doc: dict[str, Any]) -> str:

@@ -7,6 +7,8 @@ import binascii
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, model_validator
+
 from .errors import BadRequest
 
 
@@ -63,3 +65,17 @@ def page(items: list[Any], continuation: str | None, size: int) -> tuple[list[An
         base64.urlsafe_b64encode(f"offset:{end}".encode()).decode() if end < len(items) else None
     )
     return items[start:end], token
+
+
+class RequestBody(BaseModel):
+    """A request body read as the service reads it: ``null`` is the field left out (so the
+    field's default applies), and fields the emulator does not know are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data

@@ -37,8 +37,19 @@ def _computed_thumbprints(url: str) -> list[str]:
     return [hashlib.sha256(urlparse(url).netloc.encode()).hexdigest()]
 
 
+UPDATABLE = ("name", "thumbprints", "maxExpiration", "jwks")
+
+
+def _given(body: dict[str, Any]) -> dict[str, Any]:
+    """The fields a request sets: ``null`` is left out, and so is ``maxExpiration: 0``, which
+    Pulumi's Cloud SDK sends for "not given"."""
+    return {
+        k: v for k, v in body.items() if v is not None and not (k == "maxExpiration" and v == 0)
+    }
+
+
 def _check_optional(body: dict[str, Any]) -> None:
-    if "maxExpiration" in body and body["maxExpiration"] is not None:
+    if "maxExpiration" in body:
         value = body["maxExpiration"]
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_EXPIRATION:
             raise BadRequest(f"maxExpiration must be between 1 and {MAX_EXPIRATION} seconds")
@@ -69,6 +80,7 @@ def list_issuers(tx: Tx, org: str) -> dict[str, Any]:
 
 
 def register(tx: Tx, org: str, body: dict[str, Any]) -> dict[str, Any]:
+    body = _given(body)
     name, url = body.get("name"), body.get("url")
     if not isinstance(name, str) or not name.strip():
         raise BadRequest("the issuer name is required")
@@ -103,19 +115,14 @@ def get_issuer(tx: Tx, org: str, issuer_id: str) -> dict[str, Any]:
 
 
 def update_issuer(tx: Tx, org: str, issuer_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(body) - {"name", "thumbprints", "maxExpiration", "jwks"}
-    if unknown:
-        raise BadRequest(f"unknown fields: {', '.join(sorted(unknown))} (url cannot change)")
+    # Only these can change (an issuer's url cannot); any other field is ignored.
+    body = {k: v for k, v in _given(body).items() if k in UPDATABLE}
     # The OpenAPI document: "The issuer name is required in the update request."
     if not isinstance(body.get("name"), str) or not body["name"].strip():
         raise BadRequest("the issuer name is required")
     _check_optional(body)
     issuer = _require(tx, org, issuer_id)
-    for field, value in body.items():
-        if value is None:
-            issuer.pop(field, None)
-        else:
-            issuer[field] = value
+    issuer.update(body)
     if not issuer.get("thumbprints"):
         issuer["thumbprints"] = _computed_thumbprints(issuer["url"])
     issuer["modified"] = _now()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from ..errors import BadRequest, Conflict, NotFound
 from ..lookups import (
@@ -22,6 +22,7 @@ from ..lookups import (
     PACK_VERSION,
     STACK,
     find_version,
+    latest_complete,
     pack_location,
     require_stack,
     stack_key,
@@ -29,24 +30,44 @@ from ..lookups import (
 )
 from ..lookups import POLICY_GROUP as GROUP
 from ..store import Tx
+from ..wire import RequestBody
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
 
-class NewGroupBody(BaseModel):
+# Match rules (``stackMatchRule``/``accountMatchRule``, a PermissionBooleanExpression in Pulumi's
+# Cloud SDK) choose members dynamically; neither the OpenAPI document nor the API documents define
+# how they are evaluated, so the emulator refuses a rule rather than pretend to apply it. Asking to
+# remove one is served: the emulator never holds one, so the group stays as it is.
+MATCH_RULES_UNSUPPORTED = (
+    "{field}: the emulator does not support policy group match rules; "
+    "list the members with stacks/addStack or insightsAccounts/addInsightsAccount instead"
+)
+
+
+def _refuse_match_rules(body: Any) -> None:
+    for field in ("stackMatchRule", "accountMatchRule"):
+        if getattr(body, field) is not None:
+            raise BadRequest(MATCH_RULES_UNSUPPORTED.format(field=field))
+
+
+class NewGroupBody(RequestBody):
     name: str
     # The prose document's example sends only the name; the OpenAPI document requires entityType.
     entityType: Literal["stacks", "accounts"] = "stacks"
-    mode: Literal["audit", "preventative"] = "preventative"
+    # OpenAPI: "Defaults to 'audit' for account policy groups, 'preventative' for stack ones."
+    mode: Literal["audit", "preventative"] | None = None
     agentPoolId: str | None = None
+    stackMatchRule: Any = None
+    accountMatchRule: Any = None
 
 
-class StackRef(BaseModel):
+class StackRef(RequestBody):
     name: str
     routingProject: str
 
 
-class PackRef(BaseModel):
+class PackRef(RequestBody):
     name: str
     displayName: str = ""
     version: int = 0
@@ -55,14 +76,12 @@ class PackRef(BaseModel):
     environments: list[str] | None = None
 
 
-class AccountRef(BaseModel):
+class AccountRef(RequestBody):
     model_config = ConfigDict(extra="allow")  # UpdatePolicyGroupRequest allows an InsightsAccount
     name: str
 
 
-class UpdateBody(BaseModel):
-    # Unknown fields are rejected so that a misspelt operation is not silently ignored.
-    model_config = ConfigDict(extra="forbid")
+class UpdateBody(RequestBody):
     newName: str | None = None
     addStack: StackRef | None = None
     removeStack: StackRef | None = None
@@ -74,6 +93,10 @@ class UpdateBody(BaseModel):
     policyPacks: list[PackRef] | None = None
     insightsAccounts: list[str] | None = None
     agentPoolId: str | None = None
+    stackMatchRule: Any = None
+    removeStackMatchRule: bool = False
+    accountMatchRule: Any = None
+    removeAccountMatchRule: bool = False
 
 
 def require_group(tx: Tx, org: str, name: str) -> dict[str, Any]:
@@ -119,8 +142,16 @@ def _check_config(name: str, policies: list[dict[str, Any]], config: dict[str, A
 
 
 def _resolve_pack(tx: Tx, org: str, ref: PackRef) -> dict[str, Any]:
+    """The version a pack reference names: ``version``, else ``versionTag``, else the latest
+    complete version (``version: 0, versionTag: ""`` is what ``pulumi policy enable ... latest``
+    sends)."""
     if ref.version:
         doc = find_version(tx, org, ref.name, ref.version)
+        if ref.versionTag and ref.versionTag != doc["versionTag"]:
+            raise BadRequest(
+                f"Policy Pack '{ref.name}': version {doc['version']} has tag "
+                f"{doc['versionTag']!r}, not {ref.versionTag!r}"
+            )
     elif ref.versionTag:
         docs = [
             d
@@ -131,14 +162,9 @@ def _resolve_pack(tx: Tx, org: str, ref: PackRef) -> dict[str, Any]:
             raise NotFound(f"Policy Pack '{ref.name}' version {ref.versionTag!r} not found")
         doc = docs[0]
     else:
-        raise BadRequest(f"Policy Pack '{ref.name}': version or versionTag is required")
+        doc = latest_complete(tx, org, ref.name)
     if doc["status"] != "complete":
         raise BadRequest(f"Policy Pack '{ref.name}' version {doc['version']} is not complete")
-    if ref.versionTag and ref.versionTag != doc["versionTag"]:
-        raise BadRequest(
-            f"Policy Pack '{ref.name}': version {doc['version']} has tag "
-            f"{doc['versionTag']!r}, not {ref.versionTag!r}",
-        )
     config = ref.config or {}
     _check_config(ref.name, doc["policies"], config)
     entry: dict[str, Any] = {
@@ -178,6 +204,8 @@ def _add_pack(group: dict[str, Any], entry: dict[str, Any]) -> None:
 
 def apply_updates(tx: Tx, org: str, name: str, ops: list[UpdateBody]) -> None:
     group = require_group(tx, org, name)
+    for op in ops:
+        _refuse_match_rules(op)
     for op in ops:  # adds
         if op.addStack:
             _add_stack(group, _stack_entry(tx, org, group, op.addStack))
@@ -196,7 +224,11 @@ def apply_updates(tx: Tx, org: str, name: str, ops: list[UpdateBody]) -> None:
             group["appliedPolicyPacks"] = [
                 p
                 for p in group["appliedPolicyPacks"]
-                if not (p["name"] == rm.name and (not rm.version or p["version"] == rm.version))
+                if not (
+                    p["name"] == rm.name
+                    and (not rm.version or p["version"] == rm.version)
+                    and (not rm.versionTag or p["versionTag"] == rm.versionTag)
+                )
             ]
         if op.removeInsightsAccount:
             gone = op.removeInsightsAccount.name
@@ -238,6 +270,7 @@ def list_groups(tx: Tx, org: str) -> list[dict[str, Any]]:
 
 
 def create_group(tx: Tx, org: str, body: NewGroupBody) -> None:
+    _refuse_match_rules(body)
     if not NAME_RE.match(body.name):
         raise BadRequest(f"invalid Policy Group name {body.name!r}")
     if tx.get(GROUP, org, body.name) is not None:
@@ -246,7 +279,7 @@ def create_group(tx: Tx, org: str, body: NewGroupBody) -> None:
         "name": body.name,
         "isOrgDefault": False,
         "entityType": body.entityType,
-        "mode": body.mode,
+        "mode": body.mode or ("audit" if body.entityType == "accounts" else "preventative"),
         "stacks": [],
         "accounts": [],
         "appliedPolicyPacks": [],

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
-from ..lookups import PACK_VERSION, POLICY_GROUP, find_version, version_key
+from ..lookups import PACK_VERSION, POLICY_GROUP, find_version, latest_complete, version_key
 from ..store import DEFAULT_POLICY_GROUP, Tx
 
 PACK, UPLOAD = "policypack", "upload"
@@ -30,13 +30,6 @@ def require_complete(doc: dict[str, Any]) -> dict[str, Any]:
     if doc["status"] != "complete":
         raise BadRequest("Cannot get incomplete Policy Pack")
     return doc
-
-
-def latest_complete(tx: Tx, org: str, name: str) -> dict[str, Any]:
-    for doc in pack_versions(tx, org, name):
-        if doc["status"] == "complete":
-            return doc
-    raise NotFound(f"Policy Pack '{name}' not found")
 
 
 def applied_in(tx: Tx, org: str, name: str, version: int | None = None) -> list[str]:
@@ -103,7 +96,7 @@ def create_version(
     """A new pending version: (version, upload id, upload token)."""
     check_new_version(name, policies)
     pack = tx.get(PACK, org, name) or {"name": name, "lastVersion": 0}
-    if version_tag is not None:
+    if version_tag:
         for doc in pack_versions(tx, org, name):
             if doc["versionTag"] == version_tag:
                 if doc["status"] == "complete":
@@ -123,7 +116,8 @@ def create_version(
             "name": name,
             "displayName": display_name,
             "version": version,
-            "versionTag": version_tag if version_tag is not None else str(version),
+            # A pack published without a tag (older pulumi-policy) is known by its number.
+            "versionTag": version_tag or str(version),
             "policies": policies,
             "status": "pending",
             "uploadId": upload_id,

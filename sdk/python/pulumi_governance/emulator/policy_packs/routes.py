@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..deps import OrgDep, StoreDep
-from ..lookups import find_version
+from ..lookups import find_version, latest_complete
+from ..wire import RequestBody
 from . import models
 
 router = APIRouter()
@@ -16,14 +17,14 @@ router = APIRouter()
 EnforcementLevel = Literal["advisory", "mandatory", "remediate", "disabled"]
 
 
-class ConfigSchema(BaseModel):
+class ConfigSchema(RequestBody):
     model_config = ConfigDict(extra="allow")
     type: Literal["object"]
     properties: dict[str, dict[str, Any]] | None = None
     required: list[str] | None = None
 
 
-class Policy(BaseModel):
+class Policy(RequestBody):
     model_config = ConfigDict(extra="allow")
     name: str = Field(min_length=1)
     displayName: str = ""
@@ -34,7 +35,7 @@ class Policy(BaseModel):
     severity: Literal["", "low", "medium", "high", "critical"] | None = None
 
 
-class CreatePackBody(BaseModel):
+class CreatePackBody(RequestBody):
     model_config = ConfigDict(extra="allow")
     name: str
     displayName: str = ""
@@ -109,7 +110,7 @@ def complete(ctx: OrgDep, store: StoreDep, policyPackName: str, version: str) ->
 @router.get("/api/orgs/{orgName}/policypacks/{policyPackName}/latest")
 def get_latest(ctx: OrgDep, store: StoreDep, policyPackName: str) -> dict[str, Any]:
     with store.tx() as tx:
-        return models.view(tx, ctx.org, models.latest_complete(tx, ctx.org, policyPackName))
+        return models.view(tx, ctx.org, latest_complete(tx, ctx.org, policyPackName))
 
 
 @router.get("/api/orgs/{orgName}/policypacks/{policyPackName}/versions/{version}")

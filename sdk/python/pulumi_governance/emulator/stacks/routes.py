@@ -5,24 +5,25 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..deps import OrgDep, PrincipalDep, SettingsDep, StoreDep
 from ..errors import BadRequest
 from ..lookups import require_stack
+from ..wire import RequestBody
 from . import models
 
 router = APIRouter()
 
 
-class CreateStackBody(BaseModel):
+class CreateStackBody(RequestBody):
     stackName: str
     tags: dict[str, str] = Field(default_factory=dict)
     teams: list[str] | None = None
     config: dict[str, Any] | None = None
 
 
-class TagBody(BaseModel):
+class TagBody(RequestBody):
     name: str
     value: str
 

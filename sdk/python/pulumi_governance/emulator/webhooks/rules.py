@@ -3,9 +3,11 @@
 The API documents name the formats (raw, slack, ms_teams, pulumi_deployments; raw by default)
 and say `pulumi_deployments` is for stack and environment hooks only. The filter and group
 names are those of Pulumi's webhook event filtering documentation: stack-lifecycle, deployment,
-drift and policy-violation events for stacks, environment events for environments. A stack
-hook cannot subscribe to stack_created/stack_deleted (org hooks only), and an environment hook
-not to environment_created (it cannot see its own creation); org hooks take every event.
+drift and policy-violation events for stacks, environment events for environments. The OpenAPI
+document's CreateOrganizationWebhook confirms the policy violation events ("policy violation
+events (mandatory, advisory)"): ``policy_violation_mandatory``, ``policy_violation_advisory``.
+A stack hook cannot subscribe to stack_created/stack_deleted (org hooks only), and an environment
+hook not to environment_created (it cannot see its own creation); org hooks take every event.
 """
 
 from __future__ import annotations
