@@ -165,6 +165,7 @@ assemble() {
     sdk_dir="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
     install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$bin_dir/"
     install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$bin_dir/"
+    install -m 0755 "$sdk_dir/python/dist/pulumi-analyzer-policy-python" "$bin_dir/"
     install -m 0755 "$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$bin_dir/"
     local built
     built="$("$bin_dir/pulumi" version)"
