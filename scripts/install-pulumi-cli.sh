@@ -30,7 +30,7 @@ source "$repo_root/scripts/lib/versions.sh"
 
 PULUMI_VERSION="$(pulumi_cli_version "$repo_root")"
 # Bump when the way binaries are built or assembled changes.
-RECIPE="3 tags=osusergo,grpcnotrace trimpath cgo=0 stripped"
+RECIPE="4 tags=osusergo,grpcnotrace trimpath cgo=0 stripped"
 HOSTS=(pulumi-language-python pulumi-language-nodejs pulumi-language-yaml)
 
 on_path_ok() {
