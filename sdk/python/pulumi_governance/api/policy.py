@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._paths import Items, path, stack_path
 from .errors import InvalidRequest, NotFound
-from .look_before_retry import create_then_look
+from .look_before_resend import create_then_look
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -87,7 +87,7 @@ class PolicyPacksApi:
         """`create`, sent again after an ambiguous failure: a pending version is not listed, so
         there is nothing to look for, and the service replaces a pending version of the same
         tag. A complete version of that tag makes the resend fail as the first create would."""
-        return create_then_look(lambda: self.create(org, body), lambda: None)
+        return create_then_look(lambda: self.create(org, body), lambda: None, self._client.retry)
 
     def complete(self, org: str, name: str, version: int) -> None:
         """Mark an uploaded version complete. Already complete (a resend after a lost answer)
@@ -175,7 +175,9 @@ class PolicyGroupsApi:
         """`create`, and after an ambiguous failure: the group if it is there now, else the
         create sent again. A `Conflict` means the name was taken before."""
         return create_then_look(
-            lambda: self.create(org, name, entity_type, mode), lambda: self.find(org, name)
+            lambda: self.create(org, name, entity_type, mode),
+            lambda: self.find(org, name),
+            self._client.retry,
         )
 
     def create(

@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 # "module:NAME" of each kind's Logic instance.
 KIND_LOGIC = (
+    "oidc_issuer:LOGIC",
+    "org_token:LOGIC",
     "policy_attachments:POLICY_GROUP_PACK",
     "policy_attachments:POLICY_GROUP_STACK",
     "policy_group:POLICY_GROUP",
     "policy_pack:POLICY_PACK",
+    "schedule:LOGIC",
+    "webhook:LOGIC",
 )
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -26,20 +27,12 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from pulumi_governance.logic.kind import (
-    UNKNOWN,
-    Created,
-    Failure,
-    Logic,
-    Plan,
-    Props,
-    Read,
-    Updated,
-)
+from pulumi_governance.logic.kind import UNKNOWN, Logic, Props
 
 if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
 
+T = TypeVar("T")
 _settings_lock = threading.Lock()
 _stack_config: dict[str, str] = {}
 # The stack config keys the provider reads; `configure` receives them namespaced, secrets decrypted.
@@ -92,33 +85,10 @@ def _show(subject: str, messages: Any) -> None:
         print(f"{subject}: {message}", file=sys.stderr, flush=True)
 
 
-class _EarlierLogic(Protocol):
-    """The shape of a kind not yet moved to `logic/`: check without the old inputs, read and
-    update returning bare outputs. Goes when the last kind has moved."""
-
-    kind: str
-
-    def check(self, news: Props) -> tuple[Props, list[Failure]]: ...
-
-    def diff(self, id: str, olds: Props, news: Props) -> Plan: ...
-
-    def create(self, api: PulumiCloudClient, news: Props) -> Created: ...
-
-    def read(self, api: PulumiCloudClient, id: str, olds: Props) -> Props | None: ...
-
-    def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Props: ...
-
-    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> list[str] | None: ...
-
-
-def _on_protocol(logic: Logic | _EarlierLogic) -> TypeGuard[Logic]:
-    return hasattr(logic, "fields")
-
-
 @cache
-def _load_logic(name: str) -> Logic | _EarlierLogic:
+def _load_logic(name: str) -> Logic:
     module, _, attribute = name.partition(":")
-    found: Logic | _EarlierLogic = getattr(import_module(module), attribute)
+    found: Logic = getattr(import_module(module), attribute)
     return found
 
 
@@ -131,7 +101,7 @@ class GovernanceProvider(ResourceProvider):
     logic_name: ClassVar[str] = ""
 
     @property
-    def logic(self) -> Logic | _EarlierLogic:
+    def logic(self) -> Logic:
         return _load_logic(self.logic_name)
 
     # The pickled provider holds no secret: the token only ever comes from stack config.
@@ -146,11 +116,7 @@ class GovernanceProvider(ResourceProvider):
                     _stack_config[key] = value
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        logic = self.logic
-        if _on_protocol(logic):
-            inputs, failures = logic.check(_plain(olds), _plain(news))
-        else:
-            inputs, failures = cast(_EarlierLogic, logic).check(_plain(news))
+        inputs, failures = self.logic.check(_plain(olds), _plain(news))
         return CheckResult(
             {**news, **_from_logic(inputs)}, [CheckFailure(f.property, f.reason) for f in failures]
         )
@@ -174,25 +140,21 @@ class GovernanceProvider(ResourceProvider):
         found = self._call("read", id, lambda api: self.logic.read(api, id, _plain(props)))
         if found is None:
             return ReadResult("", {})
-        if isinstance(found, Read):
-            _show(f"{self.logic.kind} {id}", found.messages)
-            return ReadResult(found.id or id, found.outs)
-        return ReadResult(id, found)  # a kind not yet on the Read result: its outputs
+        _show(f"{self.logic.kind} {id}", found.messages)
+        return ReadResult(found.id or id, found.outs)
 
     def update(self, id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         updated = self._call(
             "update", id, lambda api: self.logic.update(api, id, _plain(olds), _plain(news))
         )
-        if isinstance(updated, Updated):
-            _show(f"{self.logic.kind} {id}", updated.messages)
-            return UpdateResult(outs=updated.outs)
-        return UpdateResult(outs=updated)  # a kind not yet on the Updated result: its outputs
+        _show(f"{self.logic.kind} {id}", updated.messages)
+        return UpdateResult(outs=updated.outs)
 
     def delete(self, id: str, props: dict[str, Any]) -> None:
         messages = self._call("delete", id, lambda api: self.logic.delete(api, id, _plain(props)))
         _show(f"{self.logic.kind} {id}", messages or ())
 
-    def _call(self, operation: str, id: str, action: Any) -> Any:
+    def _call(self, operation: str, id: str, action: Callable[[PulumiCloudClient], T]) -> T:
         from pulumi_governance.api import PulumiCloudError
 
         try:
@@ -210,3 +172,22 @@ def default_organization(explicit: object | None) -> object:
     if explicit is not None:
         return explicit
     return pulumi.Config("governance").get("organization") or pulumi.get_organization()
+
+
+def default_adopt(explicit: bool | None) -> bool | None:
+    """The adopt input: given, else stack config `governance:adoptExisting` (the recovery after
+    an interrupted `pulumi up`: take over what its creates made instead of failing)."""
+    import pulumi
+
+    if explicit is not None:
+        return explicit
+    return pulumi.Config("governance").get_bool("adoptExisting") or None
+
+
+def name_seed(resource_name: str) -> str:
+    """The resource's identity in its stack, from which generated names are derived."""
+    import pulumi
+
+    return "/".join(
+        (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack(), resource_name)
+    )
