@@ -23,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -166,11 +167,11 @@ class Faults:
 class FaultMiddleware:
     """Pure ASGI middleware (a BaseHTTPMiddleware could not suppress the response)."""
 
-    def __init__(self, app: Any, faults: Faults) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.app = app
         self.faults = faults
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api"):
             await self.app(scope, receive, send)
             return
@@ -192,10 +193,10 @@ class FaultMiddleware:
         else:
             await self.app(scope, receive, send)
 
-    async def _run_then_drop(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        held: list[dict[str, Any]] = []
+    async def _run_then_drop(self, scope: Scope, receive: Receive, send: Send) -> None:
+        held: list[Message] = []
 
-        async def hold(message: dict[str, Any]) -> None:
+        async def hold(message: Message) -> None:
             held.append(message)
 
         await self.app(scope, receive, hold)
