@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from .version import __version__
 
 # Public name -> defining module. Loaded on first use, so that `python -m
 # pulumi_governance.emulator` (and anything else that needs no Pulumi SDK) stays light.

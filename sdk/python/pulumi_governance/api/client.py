@@ -35,8 +35,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from pulumi_governance._version import __version__
 from pulumi_governance.config import Settings, resolve_settings
+from pulumi_governance.version import __version__
 
 from .connection_failures import describe
 from .errors import (

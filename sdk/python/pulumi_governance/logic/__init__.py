@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from . import oidc_issuer, org_token, schedule, webhook
 from .kind import Logic
+from .policy_attachments import POLICY_GROUP_PACK, POLICY_GROUP_STACK
+from .policy_group import POLICY_GROUP
+from .policy_pack import POLICY_PACK
 
 KINDS: dict[str, Logic] = {
-    module.LOGIC.kind: module.LOGIC for module in (org_token, webhook, schedule, oidc_issuer)
+    logic.kind: logic
+    for logic in (
+        POLICY_GROUP,
+        POLICY_GROUP_PACK,
+        POLICY_GROUP_STACK,
+        POLICY_PACK,
+        org_token.LOGIC,
+        webhook.LOGIC,
+        schedule.LOGIC,
+        oidc_issuer.LOGIC,
+    )
 }

@@ -102,7 +102,7 @@ class _EarlierLogic(Protocol):
 
     def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Props: ...
 
-    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> None: ...
+    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> list[str] | None: ...
 
 
 def _on_protocol(logic: Logic | _EarlierLogic) -> TypeGuard[Logic]:
@@ -168,7 +168,8 @@ class GovernanceProvider(ResourceProvider):
         return UpdateResult(outs=updated)  # a kind not yet on the Updated result: its outputs
 
     def delete(self, id: str, props: dict[str, Any]) -> None:
-        self._call("delete", id, lambda api: self.logic.delete(api, id, _plain(props)))
+        messages = self._call("delete", id, lambda api: self.logic.delete(api, id, _plain(props)))
+        _show(f"{self.logic.kind} {id}", messages or ())
 
     def _call(self, operation: str, id: str, action: Any) -> Any:
         try:
