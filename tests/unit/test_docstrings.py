@@ -18,6 +18,7 @@ from pulumi_governance.components import guardrails
 from pulumi_governance.logic import KINDS, stack_guardrails
 from pulumi_governance.logic.docs import args_of, args_section, type_section
 from pulumi_governance.logic.kind import ObjectType
+from pulumi_governance.logic.oidc_issuer import POLICY_TYPE as OIDC_POLICY
 from pulumi_governance.logic.policy_group import POLICY_PACK_REF
 
 
@@ -52,6 +53,7 @@ def test_component_args_are_rendered_from_its_table() -> None:
         (guardrails.GuardrailPackArgs, stack_guardrails.GUARDRAIL_PACK),
         (guardrails.DriftScheduleArgs, stack_guardrails.DRIFT_SCHEDULE),
         (guardrails.FailureWebhookArgs, stack_guardrails.FAILURE_WEBHOOK),
+        (pulumi_governance.OidcIssuerPolicyArgs, OIDC_POLICY),
     ],
 )
 def test_nested_args_types_match_their_object_type(args_type: Any, object_type: ObjectType) -> None:
