@@ -338,11 +338,11 @@ def test_adopt_default_group_and_attachments(
 def test_policy_group_create_converges_after_a_503_to_its_create(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
-    # The create is the up's first request: a 503 may or may not have been applied, so the
-    # group looks, finds nothing, and sends the create again.
+    # A 503 to the create may or may not have been applied: the group looks, finds nothing, and
+    # sends the create again.
     gov = Governance(tmp_path, engine, emulator, "group-503")
     declared = group(name="after-503", stacks=["web/prod"])
-    injected = injected_during(emulator, lambda: gov.up(declared), next_5xx=1)
+    injected = injected_during(emulator, lambda: gov.up(declared), next_5xx_write=1)
     assert injected["5xx"] == 1
     assert members(group_on_service(emulator, "after-503"))[0] == ["web/prod"]
     gov.stack.destroy(color="never")

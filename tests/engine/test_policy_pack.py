@@ -127,9 +127,28 @@ def test_policy_pack_create_converges_after_a_dropped_complete(
     name = "pack-dropped-complete"
     resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
     stack = governance_stack(engine, tmp_path, emulator, resources)
+    since = ok(emulator, "GET", "/_emulator/requests")["total"]
     injected = injected_during(
         emulator, lambda: stack.up(color="never"), drop_after_commit_rate=0.5, seed=10
     )
     assert injected["drop"] == 1
+    assert list(published(emulator, name)) == ["1.0.0"]
+    # the log shows it: the complete was applied (its answer dropped), its resend found it done
+    log = ok(emulator, "GET", "/_emulator/requests", params={"since": since})["requests"]
+    completes = [r["status"] for r in log if r["path"].endswith("/complete")]
+    assert completes == [204, 400]
+    stack.destroy(color="never")
+
+
+def test_policy_pack_create_converges_after_a_503_to_its_create(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # A 503 to the create may or may not have been applied: nothing complete is listed, so the
+    # create is sent again, and the up publishes one version.
+    name = "pack-503-create"
+    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    stack = governance_stack(engine, tmp_path, emulator, resources)
+    injected = injected_during(emulator, lambda: stack.up(color="never"), next_5xx_write=1)
+    assert injected["5xx"] == 1
     assert list(published(emulator, name)) == ["1.0.0"]
     stack.destroy(color="never")
