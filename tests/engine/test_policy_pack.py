@@ -4,7 +4,6 @@ the old one keeps it until it moves on), and converge after faults at its writes
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,8 @@ from pulumi import automation as auto
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, preview_diff
 from tests.engine._governance import ORG, governance_stack, injected_during, ok
+from tests.support import example_pack_named
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
 GROUP = f"/api/orgs/{ORG}/policygroups/default-policy-group"
 
 
@@ -24,14 +23,6 @@ def set_version(pack: Path, tag: str) -> None:
     lines = [f"version: {tag}" if ln.startswith("version:") else ln for ln in
              project.read_text().splitlines()]  # fmt: skip
     project.write_text("\n".join(lines) + "\n")
-
-
-def pack_named(tmp_path: Path, name: str) -> Path:
-    pack = tmp_path / name
-    shutil.copytree(EXAMPLE, pack)
-    main = pack / "__main__.py"
-    main.write_text(main.read_text().replace('name="baseline"', f'name="{name}"'))
-    return pack
 
 
 def published(emulator: Emulator, name: str) -> dict[str, int]:
@@ -44,7 +35,7 @@ def published_stack(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator, name: str
 ) -> tuple[Path, auto.Stack]:
     """The example pack as `name`, published by a stack's first up."""
-    pack = pack_named(tmp_path, name)
+    pack = example_pack_named(tmp_path, name)
     stack = governance_stack(
         engine, tmp_path, emulator, {"pack": {"type": "PolicyPack", "source": str(pack)}}
     )
@@ -119,7 +110,7 @@ def test_policy_pack_create_converges_after_a_dropped_create(
     # The create commits (a pending version), its answer is lost: the resend replaces the
     # pending version, and the up publishes exactly one complete version.
     name = "pack-dropped-create"
-    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    resources = {"pack": {"type": "PolicyPack", "source": str(example_pack_named(tmp_path, name))}}
     stack = governance_stack(engine, tmp_path, emulator, resources)
     injected = injected_during(emulator, lambda: stack.up(color="never"), next_drop=1)
     assert injected["drop"] == 1
@@ -136,7 +127,7 @@ def test_policy_pack_create_converges_after_a_dropped_complete(
     # 0.43 (dropped): the complete commits and its answer is lost; the resend finds the version
     # complete, which is success.
     name = "pack-dropped-complete"
-    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    resources = {"pack": {"type": "PolicyPack", "source": str(example_pack_named(tmp_path, name))}}
     stack = governance_stack(engine, tmp_path, emulator, resources)
     since = ok(emulator, "GET", "/_emulator/requests")["total"]
     injected = injected_during(
@@ -157,7 +148,7 @@ def test_policy_pack_create_converges_after_a_503_to_its_create(
     # A 503 to the create may or may not have been applied: nothing complete is listed, so the
     # create is sent again, and the up publishes one version.
     name = "pack-503-create"
-    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    resources = {"pack": {"type": "PolicyPack", "source": str(example_pack_named(tmp_path, name))}}
     stack = governance_stack(engine, tmp_path, emulator, resources)
     injected = injected_during(emulator, lambda: stack.up(color="never"), next_5xx_write=1)
     assert injected["5xx"] == 1
