@@ -6,24 +6,24 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import errors
+from .admin import routes as admin
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
-from .routes import (
-    admin,
-    hooks,
-    oidc,
-    policy_groups,
-    policy_packs,
-    policy_results,
-    schedules,
-    stacks,
-    tokens,
-)
+from .oidc import routes as oidc
+from .policy_groups import routes as policy_groups
+from .policy_packs import routes as policy_packs
+from .policy_results import routes as policy_results
+from .schedules import routes as schedules
+from .stacks import routes as stacks
 from .store import Store
+from .tokens import routes as tokens
+from .user import routes as user
+from .webhooks import routes as webhooks
 
 # Every router of the emulator. A new router module is served once it is listed here.
 ROUTERS: list[APIRouter] = [
     admin.router,
+    user.router,
     stacks.router,
     policy_packs.router,
     policy_groups.router,
@@ -31,7 +31,7 @@ ROUTERS: list[APIRouter] = [
     schedules.router,
     oidc.router,
     tokens.router,
-    hooks.router,
+    webhooks.router,
 ]
 
 

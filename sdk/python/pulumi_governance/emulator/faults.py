@@ -1,7 +1,9 @@
 """Fault injection for /api paths: latency, 429 (with Retry-After), 5xx, commit-then-drop.
 
 Faults are decided before the request reaches the app, in this order: rate limit per token,
-the one-shot counters (``next_429``, ``next_5xx``, ``next_drop``), then the random rates.
+the one-shot counters (``next_429``, ``next_5xx``, ``next_5xx_write``, ``next_drop``), then
+the random rates. ``next_5xx_write`` answers 5xx to the next writes only (POST, PUT, PATCH,
+DELETE), so a test can fail a create that follows reads.
 429 and 5xx are answered without touching the store. A drop runs the request to completion
 (the store commits), throws the response away and aborts the TCP connection, so the client sees
 a connection error for a write that did happen.
@@ -59,6 +61,7 @@ class FaultConfig:
     status_5xx: int = 503
     next_429: int = 0
     next_5xx: int = 0
+    next_5xx_write: int = 0
     next_drop: int = 0
     seed: int | None = None
 
@@ -99,6 +102,7 @@ class Faults:
             "status_5xx",
             "next_429",
             "next_5xx",
+            "next_5xx_write",
             "next_drop",
         ):
             new[key] = int(new[key])
@@ -125,6 +129,9 @@ class Faults:
                 return self._count("429"), c.retry_after_s
             if c.next_5xx > 0:
                 c.next_5xx -= 1
+                return self._count("5xx"), 0
+            if method in MUTATING and c.next_5xx_write > 0:
+                c.next_5xx_write -= 1
                 return self._count("5xx"), 0
             if method in MUTATING and c.next_drop > 0:
                 c.next_drop -= 1
