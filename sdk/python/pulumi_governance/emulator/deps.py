@@ -18,12 +18,14 @@ class Settings:
     user_login: str = "emulator-admin"
 
 
-def get_store(request: Request) -> Store:
+# The dependencies are ``async``: they do no blocking work (a cached token look-up at most), and a
+# sync dependency would cost a trip through the thread pool on every request.
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -36,18 +38,17 @@ def bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def get_principal(request: Request, store: Annotated[Store, Depends(get_store)]) -> Principal:
+async def get_principal(request: Request, store: Annotated[Store, Depends(get_store)]) -> Principal:
     value = bearer(request)
     if value is None:
         raise Unauthorized("Unauthorized: No credentials provided or are invalid.")
-    with store.tx() as tx:
-        principal = tx.authenticate(value)
+    principal = store.authenticate(value)
     if principal is None:
         raise Unauthorized("Unauthorized: No credentials provided or are invalid.")
     return principal
 
 
-def get_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+async def get_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     if not principal.is_admin:
         raise Forbidden("Forbidden: an admin token is required")
     return principal
@@ -59,7 +60,7 @@ class OrgContext:
     principal: Principal
 
 
-def get_org(
+async def get_org(
     orgName: str,
     principal: Annotated[Principal, Depends(get_principal)],
     store: Annotated[Store, Depends(get_store)],
