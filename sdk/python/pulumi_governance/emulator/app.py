@@ -7,6 +7,9 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from . import errors
+from .backend import routes as backend_routes
+from .backend import unsupported
+from .backend.gzip_body import GzipRequestBody
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
 from .routes import (
@@ -35,6 +38,8 @@ ROUTERS: list[APIRouter] = [
     oidc.router,
     tokens.router,
     hooks.router,
+    backend_routes.router,
+    unsupported.router,  # last: it answers only paths no other router serves
 ]
 
 
@@ -66,5 +71,6 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(DefaultJsonContentType)
+    app.add_middleware(GzipRequestBody)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
     return app

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field
 
+from ..backend import state as stack_state
 from ..deps import OrgDep, PrincipalDep, SettingsDep, StoreDep
 from ..errors import BadRequest, Conflict, NotFound
 from ..store import DEFAULT_POLICY_GROUP, Tx
@@ -115,6 +116,10 @@ def delete(
 ) -> None:
     with store.tx() as tx:
         require_stack(tx, ctx.org, projectName, stackName)
+        deployment = stack_state.current_deployment(tx, ctx.org, projectName, stackName)
+        if stack_state.resource_count(deployment) and not force:
+            raise BadRequest("Bad Request: Stack still contains resources.")
+        stack_state.forget_stack(tx, ctx.org, projectName, stackName)
         tx.delete("stack", ctx.org, stack_key(projectName, stackName))
         ref = {"name": stackName, "routingProject": projectName}
         for _, key, group in tx.list("policygroup", ctx.org):

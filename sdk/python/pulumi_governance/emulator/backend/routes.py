@@ -1,0 +1,318 @@
+"""HTTP endpoints of the Pulumi Cloud backend the CLI uses for ordinary stacks.
+
+Paths and bodies follow the CLI's own client (pkg/v3 backend/httpstate/client of the pinned
+version); the CLI always addresses an update as ``.../update/{updateID}/...``, whatever its kind.
+Update-token calls (lease renewal, checkpoints, engine events, complete) authenticate with
+``Authorization: update-token <token>`` from the start reply; the rest with the user's token.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request, Response
+
+from ..deps import OrgDep, StoreDep
+from ..errors import BadRequest, NotFound
+from ..models.capabilities import CAPABILITIES
+from . import crypto, policies, state
+
+router = APIRouter()
+
+# batch-encrypt: served below. (No delta checkpoints: the CLI then sends whole checkpoints.)
+CAPABILITIES.append({"capability": "batch-encrypt"})
+
+STACK = "/api/stacks/{orgName}/{projectName}/{stackName}"
+UPDATE = STACK + "/update/{updateID}"
+JsonBody = Annotated[dict[str, Any], Body()]
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _update_token(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "update-token" and value.strip() else None
+
+
+# projects and stacks -------------------------------------------------------------------------
+@router.head("/api/stacks/{orgName}/{projectName}")
+def project_exists(ctx: OrgDep, store: StoreDep, projectName: str) -> Response:
+    with store.tx() as tx:
+        found = bool(tx.list("stack", ctx.org, prefix=projectName + "/"))
+    return Response(status_code=200 if found else 404)
+
+
+@router.get(STACK + "/export")
+def export(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> dict[str, Any]:
+    with store.tx() as tx:
+        return state.current_deployment(tx, ctx.org, projectName, stackName)
+
+
+@router.get(STACK + "/export/{version}")
+def export_version(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, version: int
+) -> dict[str, Any]:
+    with store.tx() as tx:
+        return state.deployment_at(tx, ctx.org, projectName, stackName, version)
+
+
+@router.post(STACK + "/import")
+def import_(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
+) -> dict[str, str]:
+    with store.tx() as tx:
+        update = state.import_deployment(tx, ctx.org, projectName, stackName, body, time.time())
+    return {"updateId": update["id"]}
+
+
+@router.get(STACK + "/updates")
+def updates(
+    ctx: OrgDep,
+    store: StoreDep,
+    projectName: str,
+    stackName: str,
+    pageSize: int | None = None,
+    page: int | None = None,
+) -> dict[str, Any]:
+    with store.tx() as tx:
+        entries = state.history(tx, ctx.org, projectName, stackName)
+    if pageSize:
+        start = (max(page or 1, 1) - 1) * pageSize
+        entries = entries[start : start + pageSize]
+    return {"updates": [{k: v for k, v in e.items() if k != "updateID"} for e in entries]}
+
+
+@router.get(STACK + "/updates/latest")
+def latest_update(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Any:
+    with store.tx() as tx:
+        entries = state.history(tx, ctx.org, projectName, stackName)
+    if not entries:
+        raise NotFound("the stack has no updates")
+    info = {k: v for k, v in entries[0].items() if k != "updateID"}
+    return {"info": info, "updateID": entries[0]["updateID"], "version": info["version"]}
+
+
+# updates -------------------------------------------------------------------------------------
+def _create(request: Request, ctx: OrgDep, store: StoreDep, project: str, stack: str,
+            kind: str, body: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    with store.tx() as tx:
+        state.require_stack(tx, ctx.org, project, stack)
+        required = policies.required_policies(tx, ctx.org, project, stack, _base_url(request))
+        update = state.create_update(tx, ctx.org, project, stack, kind, body, required)
+    out: dict[str, Any] = {"updateID": update["id"]}
+    if required:
+        out["requiredPolicies"] = policies.wire(required)
+    return out
+
+
+def _register_create(kind: str) -> None:
+    @router.post(STACK + "/" + kind, name=f"create_{kind}")
+    def create(
+        request: Request,
+        ctx: OrgDep,
+        store: StoreDep,
+        projectName: str,
+        stackName: str,
+        body: JsonBody,
+    ) -> dict[str, Any]:
+        return _create(request, ctx, store, projectName, stackName, kind, body)
+
+
+for _kind in state.UPDATE_KINDS:
+    _register_create(_kind)
+
+
+@router.post(UPDATE)
+def start(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str, body: JsonBody
+) -> dict[str, Any]:
+    tags = body.get("tags") or {}
+    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+        raise BadRequest("tags must map names to strings")
+    with store.tx() as tx:
+        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
+        version, token, expires = state.start_update(tx, update, tags, time.time())
+    return {"version": version, "token": token, "tokenExpiration": expires}
+
+
+@router.get(UPDATE)
+def update_status(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
+) -> dict[str, Any]:
+    with store.tx() as tx:
+        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
+    status = update["status"]
+    out: dict[str, Any] = {"status": status, "events": []}
+    if status not in state.FINAL_STATUSES:
+        out["continuationToken"] = updateID
+    return out
+
+
+@router.get(UPDATE + "/events")
+def update_events(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
+) -> dict[str, Any]:
+    with store.tx() as tx:
+        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
+        events = state.events_of(tx, update)
+    return {"events": events, "continuationToken": None}
+
+
+@router.post(UPDATE + "/cancel", status_code=204, response_class=Response)
+def cancel(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str) -> None:
+    with store.tx() as tx:
+        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
+        state.cancel_update(tx, update, time.time())
+
+
+@router.post(UPDATE + "/renew_lease")
+def renew_lease(
+    request: Request,
+    store: StoreDep,
+    orgName: str,
+    projectName: str,
+    stackName: str,
+    updateID: str,
+    body: JsonBody,
+) -> dict[str, Any]:
+    duration = body.get("duration")
+    if not isinstance(duration, int) or isinstance(duration, bool):
+        raise BadRequest("duration must be an integer number of seconds")
+    with store.tx() as tx:
+        update = state.running_update(
+            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
+        )
+        expires = state.renew_lease(tx, update, duration, time.time())
+    return {"token": _update_token(request), "tokenExpiration": expires}
+
+
+@router.patch(UPDATE + "/checkpoint", status_code=204, response_class=Response)
+def checkpoint(
+    request: Request,
+    store: StoreDep,
+    orgName: str,
+    projectName: str,
+    stackName: str,
+    updateID: str,
+    body: JsonBody,
+) -> None:
+    with store.tx() as tx:
+        update = state.running_update(
+            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
+        )
+        state.save_checkpoint(tx, update, body)
+
+
+@router.post(UPDATE + "/events/batch", status_code=204, response_class=Response)
+def record_events(
+    request: Request,
+    store: StoreDep,
+    orgName: str,
+    projectName: str,
+    stackName: str,
+    updateID: str,
+    body: JsonBody,
+) -> None:
+    events = body.get("events")
+    if not isinstance(events, list):
+        raise BadRequest("events must be a list")
+    with store.tx() as tx:
+        update = state.running_update(
+            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
+        )
+        state.add_events(tx, update, events)
+        policies.record_policy_events(tx, update, events)
+
+
+@router.post(UPDATE + "/complete", status_code=204, response_class=Response)
+def complete(
+    request: Request,
+    store: StoreDep,
+    orgName: str,
+    projectName: str,
+    stackName: str,
+    updateID: str,
+    body: JsonBody,
+) -> None:
+    status = body.get("status")
+    with store.tx() as tx:
+        update = state.running_update(
+            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
+        )
+        state.complete_update(tx, update, str(status), time.time())
+
+
+# the service secrets provider ----------------------------------------------------------------
+def _bytes(value: Any, field: str) -> bytes:
+    if not isinstance(value, str):
+        raise BadRequest(f"{field} must be base64 bytes")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BadRequest(f"{field} must be base64 bytes") from exc
+
+
+def _key(store: StoreDep, org: str, project: str, stack: str) -> bytes:
+    with store.tx() as tx:
+        return state.stack_secret_key(tx, org, project, stack, crypto.new_key())
+
+
+def _decrypt(key: bytes, ciphertext: bytes) -> bytes:
+    try:
+        return crypto.decrypt(key, ciphertext)
+    except crypto.DecryptError as exc:
+        raise BadRequest(f"cannot decrypt: {exc}") from exc
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+@router.post(STACK + "/encrypt")
+def encrypt(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
+) -> dict[str, str]:
+    key = _key(store, ctx.org, projectName, stackName)
+    return {"ciphertext": _b64(crypto.encrypt(key, _bytes(body.get("plaintext"), "plaintext")))}
+
+
+@router.post(STACK + "/batch-encrypt")
+def batch_encrypt(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
+) -> dict[str, list[str]]:
+    plaintexts = body.get("plaintexts")
+    if not isinstance(plaintexts, list):
+        raise BadRequest("plaintexts must be a list")
+    key = _key(store, ctx.org, projectName, stackName)
+    return {"ciphertexts": [_b64(crypto.encrypt(key, _bytes(p, "plaintexts"))) for p in plaintexts]}
+
+
+@router.post(STACK + "/decrypt")
+def decrypt(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
+) -> dict[str, str]:
+    key = _key(store, ctx.org, projectName, stackName)
+    return {"plaintext": _b64(_decrypt(key, _bytes(body.get("ciphertext"), "ciphertext")))}
+
+
+@router.post(STACK + "/batch-decrypt")
+def batch_decrypt(
+    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
+) -> dict[str, dict[str, str]]:
+    ciphertexts = body.get("ciphertexts")
+    if not isinstance(ciphertexts, list):
+        raise BadRequest("ciphertexts must be a list")
+    key = _key(store, ctx.org, projectName, stackName)
+    # Keyed by the ciphertext as base64, as the CLI looks the answers up.
+    return {"plaintexts": {c: _b64(_decrypt(key, _bytes(c, "ciphertexts"))) for c in ciphertexts}}
+
+
+@router.post(STACK + "/decrypt/log-decryption", status_code=204, response_class=Response)
+@router.post(STACK + "/decrypt/log-batch-decryption", status_code=204, response_class=Response)
+def log_decryption(ctx: OrgDep, projectName: str, stackName: str) -> None:
+    """Audit-log hooks of third-party secrets providers: accepted, nothing to record."""
