@@ -15,13 +15,18 @@ emulator therefore hands an audit group's packs to the CLI with every policy who
 is ``mandatory`` or ``remediate`` turned into ``advisory``: the policies run and their violations
 are reported and recorded (with kind ``audit``), but nothing is blocked or changed.
 
-Policy events: each ``policyEvent`` the CLI reports (previews included) becomes one violation of
-the org (``GET .../policyresults/violationsv2``), an observation log: a later clean run does not
-erase earlier observations. Remediation events stay in the update's engine events.
+Policy events: the ``policyEvent``s the CLI reports (previews included) become violations of the
+org (``GET .../policyresults/violationsv2``): one record per distinct (stack, pack, version tag,
+policy, resource, level, message), whose ``observedAt``, ``stackVersion`` and update are those of
+the latest observation (``pulumi up`` reports the same violation from its preview and its update:
+one record). It is a record of what was observed: a later clean run does not erase it.
+Remediation events stay in the update's engine events.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 import uuid
@@ -32,6 +37,16 @@ from ..store import Tx
 GROUP = "policygroup"
 _COLOR_TAG = re.compile(r"<\{%[^%]*%\}>")
 _DOWNGRADED = ("mandatory", "remediate")
+_IDENTITY = (
+    "projectName",
+    "stackName",
+    "policyPack",
+    "policyPackTag",
+    "policyName",
+    "resourceURN",
+    "level",
+    "message",
+)
 _RANK = {"disabled": 0, "advisory": 1, "remediate": 2, "mandatory": 3}
 
 
@@ -165,7 +180,21 @@ def record_policy_events(tx: Tx, update: dict[str, Any], events: list[dict[str, 
             "updateKind": update["kind"],
             "updateID": update["id"],
         }
-        seq = tx.next_counter(f"violation:{update['org']}")
-        tx.put("violation", update["org"], f"{seq:012d}", violation)
+        org = update["org"]
+        fingerprint = hashlib.sha256(
+            json.dumps(
+                [violation[k] for k in _IDENTITY], sort_keys=True, separators=(",", ":")
+            ).encode()
+        ).hexdigest()
+        seen = tx.get("violationkey", org, fingerprint)
+        if seen is None:
+            key = f"{tx.next_counter(f'violation:{org}'):012d}"
+            tx.put("violationkey", org, fingerprint, {"key": key})
+        else:
+            key = seen["key"]
+            earlier = tx.get("violation", org, key)
+            if earlier is not None:
+                violation["id"] = earlier["id"]
+        tx.put("violation", org, key, violation)
         count += 1
     return count
