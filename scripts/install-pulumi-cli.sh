@@ -81,6 +81,7 @@ build pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 sdk_dir="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
 install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$bin_dir/"
 install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$bin_dir/"
+install -m 0755 "$sdk_dir/python/dist/pulumi-analyzer-policy-python" "$bin_dir/"
 
 built="$("$bin_dir/pulumi" version)"
 if [[ "$built" != "v$PULUMI_VERSION" ]]; then

@@ -12,7 +12,7 @@ import uvicorn
 from .app import create_app
 from .deps import Settings
 from .faults import DroppableH11Protocol, FaultConfig, Faults
-from .routes.stacks import create_stack, parse_stack_ref
+from .stacks.models import create_stack, parse_stack_ref
 from .store import Store
 
 

@@ -10,9 +10,14 @@ the emulator free of native crypto dependencies; it is sound for an emulator, no
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import secrets
+from typing import Any
+
+from ..errors import BadRequest
 
 _NONCE = 16
 _TAG = 32
@@ -58,3 +63,31 @@ def decrypt(key: bytes, ciphertext: bytes) -> bytes:
         raise DecryptError("ciphertext was not encrypted for this stack or was altered")
     stream = _keystream(_derive(key, b"enc"), nonce, len(body))
     return bytes(a ^ b for a, b in zip(body, stream, strict=True))
+
+
+# Wire fields: the CLI sends and receives bytes as base64 strings (Go's []byte in JSON).
+def field_list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BadRequest(f"{field} must be a list")
+    return value
+
+
+def _field_bytes(value: Any, field: str) -> bytes:
+    if not isinstance(value, str):
+        raise BadRequest(f"{field} must be base64 bytes")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BadRequest(f"{field} must be base64 bytes") from exc
+
+
+def encrypt_field(key: bytes, value: Any, field: str) -> str:
+    return base64.b64encode(encrypt(key, _field_bytes(value, field))).decode()
+
+
+def decrypt_field(key: bytes, value: Any, field: str) -> str:
+    try:
+        plaintext = decrypt(key, _field_bytes(value, field))
+    except DecryptError as exc:
+        raise BadRequest(f"cannot decrypt {field}: {exc}") from exc
+    return base64.b64encode(plaintext).decode()

@@ -4,7 +4,8 @@ batch secrets: the CLI compresses those) are decompressed before routing."""
 from __future__ import annotations
 
 import gzip
-from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import error_response
 
@@ -12,10 +13,10 @@ MAX_BODY = 512 * 1024 * 1024
 
 
 class GzipRequestBody:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = (scope.get("headers") or []) if scope["type"] == "http" else []
         if not any(k == b"content-encoding" and v.lower() == b"gzip" for k, v in headers):
             await self.app(scope, receive, send)
@@ -38,7 +39,7 @@ class GzipRequestBody:
         scope = {**scope, "headers": [*kept, (b"content-length", str(len(body)).encode())]}
         sent = False
 
-        async def replay() -> dict[str, Any]:
+        async def replay() -> Message:
             nonlocal sent
             if sent:
                 return await receive()

@@ -32,9 +32,10 @@ import time
 import uuid
 from typing import Any
 
+from ..lookups import PACK_VERSION, POLICY_GROUP, pack_location, version_key
 from ..store import Tx
 
-GROUP = "policygroup"
+VIOLATION = "violation"  # the policy_results area's documents (what its endpoints serve)
 _COLOR_TAG = re.compile(r"<\{%[^%]*%\}>")
 _DOWNGRADED = ("mandatory", "remediate")
 _IDENTITY = (
@@ -103,11 +104,11 @@ def required_policies(
 ) -> list[dict[str, Any]]:
     """The ``requiredPolicies`` of an update reply; each entry also carries ``mode`` (ours)."""
     applied_by: dict[str, list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]] = {}
-    for _, _, group in tx.list(GROUP, org):
+    for _, _, group in tx.list(POLICY_GROUP, org):
         if not _member(group, project, stack):
             continue
         for applied in group["appliedPolicyPacks"]:
-            doc = tx.get("ppversion", org, f"{applied['name']}/{applied['version']:010d}")
+            doc = tx.get(PACK_VERSION, org, version_key(applied["name"], applied["version"]))
             if doc is not None and doc.get("status") == "complete":
                 applied_by.setdefault(doc["name"], []).append((group, applied, doc))
     out = []
@@ -131,7 +132,7 @@ def required_policies(
                 "displayName": doc.get("displayName") or name,
                 "version": doc["version"],
                 "versionTag": doc["versionTag"],
-                "packLocation": f"{base_url}/_emulator/uploads/{doc['uploadId']}",
+                "packLocation": pack_location(base_url, doc),
                 "config": {policy: config for policy, (_, config) in merged.items()},
                 "mode": "preventative" if _precedence(entries[0][0])[0] else "audit",
             }
@@ -192,9 +193,9 @@ def record_policy_events(tx: Tx, update: dict[str, Any], events: list[dict[str, 
             tx.put("violationkey", org, fingerprint, {"key": key})
         else:
             key = seen["key"]
-            earlier = tx.get("violation", org, key)
+            earlier = tx.get(VIOLATION, org, key)
             if earlier is not None:
                 violation["id"] = earlier["id"]
-        tx.put("violation", org, key, violation)
+        tx.put(VIOLATION, org, key, violation)
         count += 1
     return count

@@ -8,17 +8,15 @@ Update-token calls (lease renewal, checkpoints, engine events, complete) authent
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request, Response
 
 from ..deps import OrgDep, StoreDep
-from ..errors import BadRequest, NotFound
-from ..models.capabilities import CAPABILITIES
-from . import crypto, policies, state
+from ..errors import NotFound
+from ..user.capabilities import CAPABILITIES
+from . import crypto, models, policies
 
 router = APIRouter()
 
@@ -50,7 +48,7 @@ def project_exists(ctx: OrgDep, store: StoreDep, projectName: str) -> Response:
 @router.get(STACK + "/export")
 def export(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> dict[str, Any]:
     with store.tx() as tx:
-        return state.current_deployment(tx, ctx.org, projectName, stackName)
+        return models.current_deployment(tx, ctx.org, projectName, stackName)
 
 
 @router.get(STACK + "/export/{version}")
@@ -58,7 +56,7 @@ def export_version(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, version: int
 ) -> dict[str, Any]:
     with store.tx() as tx:
-        return state.deployment_at(tx, ctx.org, projectName, stackName, version)
+        return models.deployment_at(tx, ctx.org, projectName, stackName, version)
 
 
 @router.post(STACK + "/import")
@@ -66,7 +64,7 @@ def import_(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
 ) -> dict[str, str]:
     with store.tx() as tx:
-        update = state.import_deployment(tx, ctx.org, projectName, stackName, body, time.time())
+        update = models.import_deployment(tx, ctx.org, projectName, stackName, body, time.time())
     return {"updateId": update["id"]}
 
 
@@ -80,7 +78,7 @@ def updates(
     page: int | None = None,
 ) -> dict[str, Any]:
     with store.tx() as tx:
-        entries = state.history(tx, ctx.org, projectName, stackName)
+        entries = models.history(tx, ctx.org, projectName, stackName)
     if pageSize:
         start = (max(page or 1, 1) - 1) * pageSize
         entries = entries[start : start + pageSize]
@@ -90,7 +88,7 @@ def updates(
 @router.get(STACK + "/updates/latest")
 def latest_update(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Any:
     with store.tx() as tx:
-        entries = state.history(tx, ctx.org, projectName, stackName)
+        entries = models.history(tx, ctx.org, projectName, stackName)
     if not entries:
         raise NotFound("the stack has no updates")
     info = {k: v for k, v in entries[0].items() if k != "updateID"}
@@ -101,9 +99,9 @@ def latest_update(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str
 def _create(request: Request, ctx: OrgDep, store: StoreDep, project: str, stack: str,
             kind: str, body: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     with store.tx() as tx:
-        state.require_stack(tx, ctx.org, project, stack)
+        models.require_stack(tx, ctx.org, project, stack)
         required = policies.required_policies(tx, ctx.org, project, stack, _base_url(request))
-        update = state.create_update(tx, ctx.org, project, stack, kind, body, required)
+        update = models.create_update(tx, ctx.org, project, stack, kind, body, required)
     out: dict[str, Any] = {"updateID": update["id"]}
     if required:
         out["requiredPolicies"] = policies.wire(required)
@@ -123,7 +121,7 @@ def _register_create(kind: str) -> None:
         return _create(request, ctx, store, projectName, stackName, kind, body)
 
 
-for _kind in state.UPDATE_KINDS:
+for _kind in models.UPDATE_KINDS:
     _register_create(_kind)
 
 
@@ -131,12 +129,9 @@ for _kind in state.UPDATE_KINDS:
 def start(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str, body: JsonBody
 ) -> dict[str, Any]:
-    tags = body.get("tags") or {}
-    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
-        raise BadRequest("tags must map names to strings")
     with store.tx() as tx:
-        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
-        version, token, expires = state.start_update(tx, update, tags, time.time())
+        update = models.require_update(tx, ctx.org, projectName, stackName, updateID)
+        version, token, expires = models.start_update(tx, update, body.get("tags"), time.time())
     return {"version": version, "token": token, "tokenExpiration": expires}
 
 
@@ -145,10 +140,10 @@ def update_status(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
 ) -> dict[str, Any]:
     with store.tx() as tx:
-        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
+        update = models.require_update(tx, ctx.org, projectName, stackName, updateID)
     status = update["status"]
     out: dict[str, Any] = {"status": status, "events": []}
-    if status not in state.FINAL_STATUSES:
+    if status not in models.FINAL_STATUSES:
         out["continuationToken"] = updateID
     return out
 
@@ -158,16 +153,16 @@ def update_events(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
 ) -> dict[str, Any]:
     with store.tx() as tx:
-        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
-        events = state.events_of(tx, update)
+        update = models.require_update(tx, ctx.org, projectName, stackName, updateID)
+        events = models.events_of(tx, update)
     return {"events": events, "continuationToken": None}
 
 
 @router.post(UPDATE + "/cancel", status_code=204, response_class=Response)
 def cancel(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str) -> None:
     with store.tx() as tx:
-        update = state.require_update(tx, ctx.org, projectName, stackName, updateID)
-        state.cancel_update(tx, update, time.time())
+        update = models.require_update(tx, ctx.org, projectName, stackName, updateID)
+        models.cancel_update(tx, update, time.time())
 
 
 @router.post(UPDATE + "/renew_lease")
@@ -180,14 +175,11 @@ def renew_lease(
     updateID: str,
     body: JsonBody,
 ) -> dict[str, Any]:
-    duration = body.get("duration")
-    if not isinstance(duration, int) or isinstance(duration, bool):
-        raise BadRequest("duration must be an integer number of seconds")
     with store.tx() as tx:
-        update = state.running_update(
+        update = models.running_update(
             tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
         )
-        expires = state.renew_lease(tx, update, duration, time.time())
+        expires = models.renew_lease(tx, update, body.get("duration"), time.time())
     return {"token": _update_token(request), "tokenExpiration": expires}
 
 
@@ -202,10 +194,10 @@ def checkpoint(
     body: JsonBody,
 ) -> None:
     with store.tx() as tx:
-        update = state.running_update(
+        update = models.running_update(
             tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
         )
-        state.save_checkpoint(tx, update, body)
+        models.save_checkpoint(tx, update, body)
 
 
 @router.post(UPDATE + "/events/batch", status_code=204, response_class=Response)
@@ -218,14 +210,11 @@ def record_events(
     updateID: str,
     body: JsonBody,
 ) -> None:
-    events = body.get("events")
-    if not isinstance(events, list):
-        raise BadRequest("events must be a list")
     with store.tx() as tx:
-        update = state.running_update(
+        update = models.running_update(
             tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
         )
-        state.add_events(tx, update, events)
+        events = models.add_events(tx, update, body.get("events"))
         policies.record_policy_events(tx, update, events)
 
 
@@ -241,36 +230,16 @@ def complete(
 ) -> None:
     status = body.get("status")
     with store.tx() as tx:
-        update = state.running_update(
+        update = models.running_update(
             tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
         )
-        state.complete_update(tx, update, str(status), time.time())
+        models.complete_update(tx, update, str(status), time.time())
 
 
 # the service secrets provider ----------------------------------------------------------------
-def _bytes(value: Any, field: str) -> bytes:
-    if not isinstance(value, str):
-        raise BadRequest(f"{field} must be base64 bytes")
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise BadRequest(f"{field} must be base64 bytes") from exc
-
-
 def _key(store: StoreDep, org: str, project: str, stack: str) -> bytes:
     with store.tx() as tx:
-        return state.stack_secret_key(tx, org, project, stack, crypto.new_key())
-
-
-def _decrypt(key: bytes, ciphertext: bytes) -> bytes:
-    try:
-        return crypto.decrypt(key, ciphertext)
-    except crypto.DecryptError as exc:
-        raise BadRequest(f"cannot decrypt: {exc}") from exc
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
+        return models.stack_secret_key(tx, org, project, stack, crypto.new_key())
 
 
 @router.post(STACK + "/encrypt")
@@ -278,18 +247,16 @@ def encrypt(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
 ) -> dict[str, str]:
     key = _key(store, ctx.org, projectName, stackName)
-    return {"ciphertext": _b64(crypto.encrypt(key, _bytes(body.get("plaintext"), "plaintext")))}
+    return {"ciphertext": crypto.encrypt_field(key, body.get("plaintext"), "plaintext")}
 
 
 @router.post(STACK + "/batch-encrypt")
 def batch_encrypt(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
 ) -> dict[str, list[str]]:
-    plaintexts = body.get("plaintexts")
-    if not isinstance(plaintexts, list):
-        raise BadRequest("plaintexts must be a list")
     key = _key(store, ctx.org, projectName, stackName)
-    return {"ciphertexts": [_b64(crypto.encrypt(key, _bytes(p, "plaintexts"))) for p in plaintexts]}
+    values = crypto.field_list(body.get("plaintexts"), "plaintexts")
+    return {"ciphertexts": [crypto.encrypt_field(key, v, "plaintexts") for v in values]}
 
 
 @router.post(STACK + "/decrypt")
@@ -297,19 +264,17 @@ def decrypt(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
 ) -> dict[str, str]:
     key = _key(store, ctx.org, projectName, stackName)
-    return {"plaintext": _b64(_decrypt(key, _bytes(body.get("ciphertext"), "ciphertext")))}
+    return {"plaintext": crypto.decrypt_field(key, body.get("ciphertext"), "ciphertext")}
 
 
 @router.post(STACK + "/batch-decrypt")
 def batch_decrypt(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, body: JsonBody
 ) -> dict[str, dict[str, str]]:
-    ciphertexts = body.get("ciphertexts")
-    if not isinstance(ciphertexts, list):
-        raise BadRequest("ciphertexts must be a list")
     key = _key(store, ctx.org, projectName, stackName)
-    # Keyed by the ciphertext as base64, as the CLI looks the answers up.
-    return {"plaintexts": {c: _b64(_decrypt(key, _bytes(c, "ciphertexts"))) for c in ciphertexts}}
+    values = crypto.field_list(body.get("ciphertexts"), "ciphertexts")
+    # Keyed by the ciphertext as sent (base64): the CLI looks the answers up that way.
+    return {"plaintexts": {c: crypto.decrypt_field(key, c, "ciphertexts") for c in values}}
 
 
 @router.post(STACK + "/decrypt/log-decryption", status_code=204, response_class=Response)

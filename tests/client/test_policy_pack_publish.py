@@ -1,0 +1,85 @@
+"""PolicyPack logic over real HTTP: publish, refresh, adopt, delete against the emulator, and the
+rollback of a half-published version against a scripted server."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools.emulator import Emulator
+from pulumi_governance.api import PulumiCloudClient, RetryPolicy
+from pulumi_governance.config import Settings
+from pulumi_governance.resources._policy_pack_logic import PolicyPackLogic
+from tests.client.loopback import Reply, ScriptedServer
+from tests.support import unique
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
+LOGIC = PolicyPackLogic()
+
+
+def copy_pack(tmp_path: Path, name: str) -> Path:
+    pack = tmp_path / name
+    shutil.copytree(EXAMPLE, pack)
+    main = pack / "__main__.py"
+    main.write_text(main.read_text().replace('name="baseline"', f'name="{name}"'))
+    return pack
+
+
+def checked(pack: Path, org: str, adopt: bool = False) -> dict[str, Any]:
+    news = {"source": str(pack), "version_tag": None, "organization": org, "adopt": adopt}
+    inputs, failures = LOGIC.check(news)
+    assert failures == []
+    return {**news, **inputs}
+
+
+def test_publish_refresh_adopt_delete(tmp_path: Path, emulator: Emulator) -> None:
+    api = PulumiCloudClient(Settings(emulator.url, emulator.token))
+    name = unique("pack")
+    news = checked(copy_pack(tmp_path, name), emulator.org)
+
+    created = LOGIC.create(api, news)
+    assert created.id == f"{emulator.org}/{name}/1.0.0" and created.outs["adopted"] is False
+    assert LOGIC.read(api, created.id, created.outs) == created.outs  # refresh finds no drift
+
+    with pytest.raises(RuntimeError, match=r"exists already.*adopt=True"):
+        LOGIC.create(api, news)
+    adopted = LOGIC.create(api, {**news, "adopt": True})
+    assert adopted.outs["adopted"] is True and adopted.outs["version"] == created.outs["version"]
+    assert "adopted existing" in adopted.messages[0]
+
+    other = copy_pack(tmp_path / "other", name)
+    main = other / "__main__.py"
+    main.write_text(main.read_text().replace("review.", "review today."))
+    with pytest.raises(RuntimeError, match="other policies"):
+        LOGIC.create(api, checked(other, emulator.org, adopt=True))
+
+    LOGIC.delete(api, created.id, created.outs)
+    assert LOGIC.read(api, created.id, created.outs) is None  # gone: refresh drops it
+    LOGIC.delete(api, created.id, created.outs)  # deleting a gone version succeeds
+
+
+@pytest.mark.parametrize("failing", ["upload", "complete"])
+def test_a_failed_upload_or_complete_deletes_the_reserved_version(
+    tmp_path: Path, failing: str
+) -> None:
+    server = ScriptedServer()
+    try:
+        news = checked(copy_pack(tmp_path, "rollback"), "acme")
+        versions = "/api/orgs/acme/policypacks/rollback/versions/7"
+        created = {"version": 7, "uploadURI": f"{server.url}/upload", "requiredHeaders": {}}
+        listed = Reply(200, {"policyPacks": []})  # the look for an existing version, then create
+        server.add("/api/orgs/acme/policypacks", listed, Reply(201, created))
+        if failing == "upload":
+            server.add("/upload", Reply(403, {"message": "signature expired"}))
+        else:
+            server.add(f"{versions}/complete", Reply(400, {"message": "not uploaded"}))
+        retry = RetryPolicy(max_attempts=1, base_delay=0.01, max_delay=0.02)
+        api = PulumiCloudClient(Settings(server.url, "pul-test"), retry=retry)
+        with pytest.raises(Exception, match=r"signature expired|not uploaded"):
+            LOGIC.create(api, news)
+        assert [s.method for s in server.requests_to(versions)] == ["DELETE"]
+    finally:
+        server.close()
