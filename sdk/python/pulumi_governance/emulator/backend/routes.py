@@ -9,7 +9,8 @@ Update-token calls (lease renewal, checkpoints, engine events, complete) authent
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Request, Response
 
@@ -24,8 +25,26 @@ router = APIRouter()
 CAPABILITIES.append({"capability": "batch-encrypt"})
 
 STACK = "/api/stacks/{orgName}/{projectName}/{stackName}"
-UPDATE = STACK + "/update/{updateID}"
+# The CLI always addresses an update as ``.../update/{updateID}``; the OpenAPI document also lists
+# each kind's own prefix (``.../preview/{updateID}``, ...): all of them are served.
+UPDATE_PREFIXES = [*models.UPDATE_KINDS, "import"]
+
+
+def on_update(method: str, suffix: str = "", **options: Any) -> Callable[[F], F]:
+    """Register a handler for ``{STACK}/{kind}/{updateID}{suffix}`` for every update kind."""
+
+    def register(handler: F) -> F:
+        for kind in UPDATE_PREFIXES:
+            router.add_api_route(
+                f"{STACK}/{kind}/{{updateID}}{suffix}", handler, methods=[method], **options
+            )
+        return handler
+
+    return register
+
+
 JsonBody = Annotated[dict[str, Any], Body()]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _base_url(request: Request) -> str:
@@ -125,7 +144,7 @@ for _kind in models.UPDATE_KINDS:
     _register_create(_kind)
 
 
-@router.post(UPDATE)
+@on_update("POST")
 def start(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str, body: JsonBody
 ) -> dict[str, Any]:
@@ -135,7 +154,7 @@ def start(
     return {"version": version, "token": token, "tokenExpiration": expires}
 
 
-@router.get(UPDATE)
+@on_update("GET")
 def update_status(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
 ) -> dict[str, Any]:
@@ -148,7 +167,7 @@ def update_status(
     return out
 
 
-@router.get(UPDATE + "/events")
+@on_update("GET", "/events")
 def update_events(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
 ) -> dict[str, Any]:
@@ -158,14 +177,14 @@ def update_events(
     return {"events": events, "continuationToken": None}
 
 
-@router.post(UPDATE + "/cancel", status_code=204, response_class=Response)
+@on_update("POST", "/cancel", status_code=204, response_class=Response)
 def cancel(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str) -> None:
     with store.tx() as tx:
         update = models.require_update(tx, ctx.org, projectName, stackName, updateID)
         models.cancel_update(tx, update, time.time())
 
 
-@router.post(UPDATE + "/renew_lease")
+@on_update("POST", "/renew_lease")
 def renew_lease(
     request: Request,
     store: StoreDep,
@@ -183,7 +202,7 @@ def renew_lease(
     return {"token": _update_token(request), "tokenExpiration": expires}
 
 
-@router.patch(UPDATE + "/checkpoint", status_code=204, response_class=Response)
+@on_update("PATCH", "/checkpoint", status_code=204, response_class=Response)
 def checkpoint(
     request: Request,
     store: StoreDep,
@@ -200,7 +219,7 @@ def checkpoint(
         models.save_checkpoint(tx, update, body)
 
 
-@router.post(UPDATE + "/events/batch", status_code=204, response_class=Response)
+@on_update("POST", "/events/batch", status_code=204, response_class=Response)
 def record_events(
     request: Request,
     store: StoreDep,
@@ -218,7 +237,7 @@ def record_events(
         policies.record_policy_events(tx, update, events)
 
 
-@router.post(UPDATE + "/complete", status_code=204, response_class=Response)
+@on_update("POST", "/complete", status_code=204, response_class=Response)
 def complete(
     request: Request,
     store: StoreDep,
