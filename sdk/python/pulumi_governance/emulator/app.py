@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import errors
 from .admin import routes as admin
@@ -45,10 +44,10 @@ ROUTERS: list[APIRouter] = [
 class DefaultJsonContentType:
     """Treat bodies sent without Content-Type as JSON (Pulumi Cloud does not insist on it)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not any(
             k == b"content-type" for k, _ in scope.get("headers") or []
         ):

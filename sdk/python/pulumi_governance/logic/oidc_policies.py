@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._logic import Failure, is_unknown
+from .kind import Failure, is_unknown
 
 DECISIONS = ("allow", "deny")
 TOKEN_TYPES = ("organization", "team", "personal", "runner")
@@ -52,16 +52,17 @@ def normalise_all(policies: list[Policy]) -> list[Policy]:
 
 
 def to_wire(policy: Policy) -> dict[str, Any]:
-    wire: dict[str, Any] = {
-        "decision": policy["decision"],
-        "tokenType": policy["token_type"],
-        "authorizedPermissions": list(policy.get("permissions") or []),
-        "rules": dict(policy.get("rules") or {}),
-    }
-    for key, wire_key in OPTIONAL.items():
-        if policy.get(key):
-            wire[wire_key] = policy[key]
-    return wire
+    """The wire policy, built by the API client."""
+    from pulumi_governance.api import oidc
+
+    extra = {key: policy[key] for key in OPTIONAL if policy.get(key)}
+    return oidc.auth_policy(
+        decision=policy["decision"],
+        token_type=policy["token_type"],
+        permissions=list(policy.get("permissions") or []),
+        rules=dict(policy.get("rules") or {}),
+        **extra,
+    )
 
 
 def from_wire(wire: dict[str, Any]) -> Policy:

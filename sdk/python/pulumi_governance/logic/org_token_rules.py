@@ -1,17 +1,15 @@
-"""OrgToken rules on plain values: expiry spelling, auto-names, validation and the diff.
-
-Importable without the HTTP stack (unit-tested in tests/unit/test_org_token_logic.py).
-"""
+"""OrgToken rules on plain values: expiry spelling, auto-names, validation, what replaces."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
 from datetime import UTC, datetime
 
-from ._logic import Failure, Plan, Props, is_unknown
-from ._times import parse_time
+from .kind import Failure, Props, is_unknown
+from .times import parse_time
 
 NAME_MAX = 40  # the service's limit on a token name
 SUFFIX_HEX = 7
@@ -69,8 +67,13 @@ def rfc3339(unix: int) -> str:
     return datetime.fromtimestamp(unix, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if unix else ""
 
 
-def auto_name(base: str) -> str:
-    """`base-<7 hex>`: a fresh name each call (token names stay reserved after deletion)."""
+def auto_name(base: str, seed: object = None) -> str:
+    """`base-<7 hex>`: a fresh name each call (token names stay reserved after deletion), or,
+    with a `seed` (the resource's identity in its stack), the same name for the same seed, so a
+    create interrupted before it was recorded is found again by name."""
+    if isinstance(seed, str) and seed:
+        digest = hashlib.sha256(f"{seed}/{base}".encode()).hexdigest()
+        return f"{base}-{digest[:SUFFIX_HEX]}"
     return f"{base}-{secrets.token_hex(4)[:SUFFIX_HEX]}"
 
 
@@ -131,18 +134,19 @@ def token_name(olds: Props, news: Props) -> str | None:
     )
     if isinstance(kept, str) and same:
         return kept
-    return auto_name(name)
+    # The first create's name follows from the seed; a replacement draws a fresh one.
+    return auto_name(name, None if olds else news.get("name_seed"))
 
 
-def diff(olds: Props, news: Props) -> Plan:
-    """Every change replaces, the new token first (create before delete); an expired token is
+def replaced_keys(olds: Props, news: Props) -> list[str]:
+    """Every change replaces (the service has no update of a token); an expired token is
     replaced too (refresh marks it `expired`)."""
     replaces = [
         k for k in REPLACE_KEYS if is_unknown(news.get(k)) or _norm(olds, k) != _norm(news, k)
     ]
-    if olds.get("expired") is True:
-        replaces.append("expired")
-    return Plan(changes=replaces, replaces=replaces)
+    if olds.get("expired") is True and "expiry" not in replaces:
+        replaces.append("expiry")  # the expiry has passed: a new token is due
+    return replaces
 
 
 def _norm(props: Props, key: str) -> object:

@@ -1,54 +1,31 @@
-"""Schedule <-> the deployments schedules REST API: paths, request bodies, response parsing.
-
-Three kinds share one store on the service: drift detection and TTL have convenience endpoints
-for create and update; raw deployment schedules use the generic ones. Read, list, delete, pause
-and resume are generic for all kinds.
-"""
+"""Reading the service's ScheduledAction objects as Schedule values: which kind one is, its
+outputs, and whether a listed one is the schedule a resource declares. Paths and request bodies
+are the API client's (`api/schedules.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._logic import Props
-from ._times import as_written, same_instant, to_wire
+from .kind import Props
+from .times import as_written, same_instant, to_wire
 
 KINDS = ("drift", "ttl", "deployment")
 OPERATIONS = ("update", "preview", "refresh", "destroy")
 
 
-def stack_path(props: Props) -> str:
-    return f"/api/stacks/{props['organization']}/{props['project']}/{props['stack']}/deployments"
+def request_body(props: Props) -> dict[str, Any]:
+    """The create/update body of the declared schedule, built by the API client."""
+    from pulumi_governance.api import schedules
 
-
-def create_path(props: Props) -> str:
-    kind = props["kind"]
-    prefix = f"/{kind}" if kind in ("drift", "ttl") else ""
-    return f"{stack_path(props)}{prefix}/schedules"
-
-
-def item_path(props: Props, schedule_id: str, update: bool = False) -> str:
-    kind = props.get("kind")
-    prefix = f"/{kind}" if update and kind in ("drift", "ttl") else ""
-    return f"{stack_path(props)}{prefix}/schedules/{schedule_id}"
-
-
-def body(props: Props) -> dict[str, Any]:
-    """The create/update request body for the declared schedule."""
     kind = props["kind"]
     if kind == "drift":
-        return {
-            "scheduleCron": props["cron"],
-            "autoRemediate": bool(props.get("auto_remediate")),
-        }
+        return schedules.drift_body(props["cron"], bool(props.get("auto_remediate")))
     if kind == "ttl":
-        return {
-            "timestamp": to_wire(props["once"]),
-            "deleteAfterDestroy": bool(props.get("delete_after_destroy")),
-        }
-    request: dict[str, Any] = {"operation": props.get("operation") or "update"}
+        return schedules.ttl_body(to_wire(props["once"]), bool(props.get("delete_after_destroy")))
+    operation = props.get("operation") or "update"
     if props.get("cron"):
-        return {"scheduleCron": props["cron"], "request": request}
-    return {"scheduleOnce": to_wire(props["once"]), "request": request}
+        return schedules.deployment_body(operation, cron=props["cron"])
+    return schedules.deployment_body(operation, once=to_wire(props["once"]))
 
 
 def _request_of(action: dict[str, Any]) -> dict[str, Any]:
@@ -108,13 +85,3 @@ def matches(action: dict[str, Any], props: Props) -> bool:
     if props.get("cron"):
         return bool(action.get("scheduleCron") == props["cron"])
     return same_instant(action.get("scheduleOnce"), props.get("once"))
-
-
-def listed(response: Any) -> list[dict[str, Any]]:
-    """The schedules of a list response (`schedules`; the prose docs say `scheduledDeployments`)."""
-    if not isinstance(response, dict):
-        return []
-    items = response.get("schedules")
-    if items is None:
-        items = response.get("scheduledDeployments")
-    return [item for item in items or [] if isinstance(item, dict)]

@@ -1,21 +1,27 @@
-"""Webhook rules on plain values: scopes, formats, event filters and groups, the diff.
+"""Webhook rules on plain values: scopes, formats, event filters and groups, what changed.
 
-Tables (from the OpenAPI document and Pulumi's webhook docs): formats raw, slack, ms_teams and
-pulumi_deployments, the last only on stack and environment hooks (OpenAPI: "can only be used on
-stack or environment webhooks"; its payload URL names the stack to deploy, `project/stack`).
-Organization hooks take every event; stack hooks take stack, deployment and drift events but not
-stack_created/stack_deleted (organization-only); environment hooks take environment events except
-environment_created. Groups: stacks and deployments (organization, stack), environments
-(organization, environment). Importable without the HTTP stack.
+Tables: formats raw, slack, ms_teams and pulumi_deployments, the last only on stack and
+environment hooks (OpenAPI: "can only be used on stack or environment webhooks"; its payload URL
+names the stack to deploy, `project/stack`). The API documents leave the event names to Pulumi's
+webhook documentation ("See webhook docs"), whose groups are: stacks (stack lifecycle, preview,
+update, destroy, refresh), deployments (deployments and drift), policies
+(policy_violation_mandatory, policy_violation_advisory: a stack's update met a mandatory or
+advisory policy violation) and environments. Organization hooks take every event; stack hooks
+take stack, deployment, drift and policy events but not stack_created/stack_deleted
+(organization-only); environment hooks take environment events except environment_created.
+Groups: stacks, deployments and policies (organization, stack), environments (organization,
+environment).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
-from ._logic import Failure, Plan, Props, is_unknown
+from .kind import Failure, Props, is_unknown
 
 FORMATS = ("raw", "slack", "ms_teams", "pulumi_deployments")
 STACK_ONLY_AT_ORG = ("stack_created", "stack_deleted")
@@ -28,6 +34,7 @@ DEPLOYMENT_EVENTS = (
     "drift_detected", "drift_detection_succeeded", "drift_detection_failed",
     "drift_remediation_succeeded", "drift_remediation_failed",
 )  # fmt: skip
+POLICY_EVENTS = ("policy_violation_mandatory", "policy_violation_advisory")
 ENV_ONLY_AT_ORG = ("environment_created",)
 ENVIRONMENT_EVENTS = (
     "environment_deleted", "environment_revision_created", "environment_revision_retracted",
@@ -38,14 +45,19 @@ ENVIRONMENT_EVENTS = (
 )  # fmt: skip
 FILTERS = {
     "organization": frozenset(
-        STACK_ONLY_AT_ORG + STACK_EVENTS + DEPLOYMENT_EVENTS + ENV_ONLY_AT_ORG + ENVIRONMENT_EVENTS
+        STACK_ONLY_AT_ORG
+        + STACK_EVENTS
+        + DEPLOYMENT_EVENTS
+        + POLICY_EVENTS
+        + ENV_ONLY_AT_ORG
+        + ENVIRONMENT_EVENTS
     ),
-    "stack": frozenset(STACK_EVENTS + DEPLOYMENT_EVENTS),
+    "stack": frozenset(STACK_EVENTS + DEPLOYMENT_EVENTS + POLICY_EVENTS),
     "environment": frozenset(ENVIRONMENT_EVENTS),
 }
 GROUPS = {
-    "organization": frozenset({"stacks", "deployments", "environments"}),
-    "stack": frozenset({"stacks", "deployments"}),
+    "organization": frozenset({"stacks", "deployments", "policies", "environments"}),
+    "stack": frozenset({"stacks", "deployments", "policies"}),
     "environment": frozenset({"environments"}),
 }
 SCOPE_KEYS = ("organization", "project", "stack", "environment")
@@ -155,12 +167,19 @@ def _url_error(url: object, fmt: str) -> str | None:
 
 
 def hook_name(olds: Props, news: Props) -> str | None:
-    """The given name; else the one drawn before (kept across previews); else `hook-<8 hex>`."""
+    """The given name; else the one drawn before (kept across previews); else `hook-<8 hex>`,
+    derived from `name_seed` (the resource's identity in its stack) when there is one, so a create
+    interrupted before it was recorded is found again by name."""
     name = news.get("name")
     if name is not None:
         return None if is_unknown(name) else str(name)
     kept = olds.get("name")
-    return kept if isinstance(kept, str) else f"hook-{secrets.token_hex(4)}"
+    if isinstance(kept, str):
+        return kept
+    seed = news.get("name_seed")
+    if isinstance(seed, str) and seed:
+        return f"hook-{hashlib.sha256(seed.encode()).hexdigest()[:8]}"
+    return f"hook-{secrets.token_hex(4)}"
 
 
 def _norm(props: Props, key: str) -> object:
@@ -174,9 +193,16 @@ def _norm(props: Props, key: str) -> object:
     return value
 
 
-def diff(olds: Props, news: Props) -> Plan:
-    """Scope and name replace; the rest is one PATCH. A secret changed outside Pulumi (refresh
-    sets `secret_drifted`) counts as a change of `secret`."""
+def secret_drifted(recorded_fingerprint: object, live_fingerprint: object) -> bool:
+    """Whether the hook's secret was changed (added, removed) outside Pulumi: the service's
+    fingerprint of it differs from the one recorded at the last apply. The one place this is
+    decided; refresh records the answer as `secret_drifted`, which the diff counts as a change
+    of `secret` and the next update puts back."""
+    return (recorded_fingerprint or "") != (live_fingerprint or "")
+
+
+def changed_keys(olds: Props, news: Props) -> tuple[list[str], list[str]]:
+    """(changed, replacing) inputs: scope and name replace; the rest is one PATCH."""
 
     def changed(k: str) -> bool:
         return is_unknown(news.get(k)) or _norm(olds, k) != _norm(news, k)
@@ -187,14 +213,14 @@ def diff(olds: Props, news: Props) -> Plan:
         changes.append("secret")
     if bool(news.get("ping_on_apply")) != bool(olds.get("ping_on_apply")):
         changes.append("ping_on_apply")  # stored only (and a ping, when turned on)
-    return Plan(changes=changes, replaces=replaces)
+    return changes, replaces
 
 
-def describe(olds: Props, news: Props, plan: Plan) -> list[str]:
+def describe(olds: Props, news: Props, changes: list[str]) -> list[str]:
     """What a reviewer should read for a diff: each changed field with the live value (after a
     refresh: the service's) and the declared one; never a secret's value."""
     lines = []
-    for key in plan.changes:
+    for key in changes:
         if key == "secret":
             drifted = olds.get("secret_drifted") and _norm(olds, key) == _norm(news, key)
             lines.append("secret: changed outside Pulumi" if drifted else "secret: changed")
@@ -203,31 +229,28 @@ def describe(olds: Props, news: Props, plan: Plan) -> list[str]:
     return lines
 
 
-def wire_body(news: Props, olds: Props | None = None) -> dict[str, object]:
-    """The wire `Webhook` for a POST or PATCH. On a PATCH a secret that is no longer declared
-    is sent as "" (removed); without one in either, `secret` is left out (kept)."""
-    body: dict[str, object] = {
-        "organizationName": news["organization"],
+def wire_fields(news: Props, olds: Props | None = None) -> dict[str, Any]:
+    """The keyword arguments of `api.webhooks.hook_body` for a POST (or, with `olds`, a PATCH).
+    On a PATCH a secret that is no longer declared is removed; without one in either, it is
+    left as it is."""
+    kind = scope_kind(news)
+    secret: str | None = news.get("secret") or None
+    if secret is None and olds is not None and (olds.get("secret") or olds.get("has_secret")):
+        secret = ""
+    return {
+        "organization": news["organization"],
         "name": news["name"],
-        "displayName": news["display_name"],
-        "payloadUrl": news["payload_url"],
+        "display_name": news["display_name"],
+        "payload_url": news["payload_url"],
         "active": True if news.get("active") is None else news["active"],
         "format": news.get("format") or "raw",
         "filters": list(news.get("filters") or []),
         "groups": list(news.get("groups") or []),
+        "project": news.get("project") if kind != "organization" else None,
+        "stack": news.get("stack") if kind == "stack" else None,
+        "environment": news.get("environment") if kind == "environment" else None,
+        "secret": secret,
     }
-    kind = scope_kind(news)
-    if kind != "organization":
-        body["projectName"] = news["project"]
-    if kind == "stack":
-        body["stackName"] = news["stack"]
-    if kind == "environment":
-        body["envName"] = news["environment"]
-    if news.get("secret"):
-        body["secret"] = news["secret"]
-    elif olds is not None and (olds.get("secret") or olds.get("has_secret")):
-        body["secret"] = ""
-    return body
 
 
 def hook_id(props: Props) -> str:
