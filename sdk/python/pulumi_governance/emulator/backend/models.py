@@ -28,14 +28,14 @@ import time
 import uuid
 from typing import Any
 
-from ..errors import BadRequest, Conflict, NotFound, Unauthorized
+from ..errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from ..lookups import CHECKPOINT, STACK, require_stack, resource_count, stack_key
 from ..store import Tx
 
 UPDATE_KINDS = ("update", "preview", "refresh", "destroy")
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
 LEASE_SECONDS_DEFAULT = 300
-LEASE_SECONDS_MAX = 3600
+LEASE_SECONDS_MAX = 300  # the API documents: a renewal is between 0 and 300 seconds
 DEPLOYMENT_SCHEMA_VERSION = 3
 IN_PROGRESS = "Another update is currently in progress. To cancel it, run `pulumi cancel`."
 
@@ -91,6 +91,7 @@ def create_update(
     kind: str,
     body: dict[str, Any],
     required: list[dict[str, Any]],
+    requested_by: str = "",
 ) -> dict[str, Any]:
     stack_doc = require_stack(tx, org, project, stack)
     if body.get("name") not in (None, "", project):
@@ -110,6 +111,7 @@ def create_update(
         "message": metadata.get("message") or "",
         "environment": metadata.get("environment") or {},
         "requiredPolicies": required,
+        "requestedBy": requested_by,
         "version": None,
         "tokenHash": None,
         "leaseExpires": 0,
@@ -189,16 +191,18 @@ class UpdateTokenRejected(Unauthorized):
 
 
 def renew_lease(tx: Tx, update: dict[str, Any], duration: Any, now: float) -> int:
-    if not isinstance(duration, int) or isinstance(duration, bool) or duration <= 0:
-        raise BadRequest("duration must be a positive number of seconds")
-    update["leaseExpires"] = now + min(duration, LEASE_SECONDS_MAX)
+    if not isinstance(duration, int) or isinstance(duration, bool):
+        raise BadRequest("duration must be an integer number of seconds")
+    if not 0 < duration <= LEASE_SECONDS_MAX:
+        raise BadRequest(f"duration must be between 1 and {LEASE_SECONDS_MAX} seconds")
+    update["leaseExpires"] = now + duration
     tx.put("update", update["org"], update["id"], update)
     return int(update["leaseExpires"])
 
 
 def save_checkpoint(tx: Tx, update: dict[str, Any], body: dict[str, Any]) -> None:
     if update["dryRun"]:
-        raise BadRequest("a preview has no checkpoint")
+        raise Forbidden("a preview does not change the stack's state: it has no checkpoint")
     if body.get("isInvalid"):
         return  # the CLI marks a checkpoint it could not serialise; keep the last good one
     tx.put(CHECKPOINT, update["org"], update["stackId"], _untyped(body))
@@ -223,8 +227,24 @@ def add_events(tx: Tx, update: dict[str, Any], events: Any) -> list[dict[str, An
     return events
 
 
-def events_of(tx: Tx, update: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for _, _, e in tx.list("updateevent", update["org"], prefix=update["id"] + "/")]
+def events_of(
+    tx: Tx, update: dict[str, Any], after: str | None = None
+) -> tuple[list[dict[str, Any]], str]:
+    """The update's engine events as the service serves them, in sequence order, each with
+    ``type`` naming its payload field and its ``timestamp`` (the sequence itself is internal);
+    and the continuation token to ask for later ones (``after``: a token from before)."""
+    stored = tx.list("updateevent", update["org"], prefix=update["id"] + "/")
+    if after:
+        stored = [row for row in stored if row[1] > after]
+    out = []
+    for _, _, event in stored:
+        kind = next((k for k in event if k.endswith("Event") and event[k] is not None), "")
+        served = {"timestamp": event.get("timestamp") or 0, "type": kind}
+        if kind:
+            served[kind] = event[kind]
+        out.append(served)
+    token = stored[-1][1] if stored else (after or f"{update['id']}/")
+    return out, token
 
 
 def complete_update(tx: Tx, update: dict[str, Any], status: str, now: float) -> None:
@@ -276,6 +296,7 @@ def _record_history(tx: Tx, update: dict[str, Any]) -> None:
             "resourceChanges": update["resourceChanges"],
             "resourceCount": resource_count(deployment),
             "updateID": update["id"],
+            "requestedBy": update.get("requestedBy", ""),
         },
     )
 
@@ -293,6 +314,22 @@ def import_deployment(
     tx.put(CHECKPOINT, org, stack_doc["id"], deployment)
     _finish(tx, update, "succeeded", now)
     return update
+
+
+def latest_update(tx: Tx, org: str, project: str, stack: str) -> dict[str, Any]:
+    """The newest versioned update as the service's ``UpdateInfo`` (``GET .../updates/latest``)."""
+    entries = history(tx, org, project, stack)
+    if not entries:
+        raise NotFound(f"Stack '{org}/{project}/{stack}' has no updates")
+    info = {k: v for k, v in entries[0].items() if k not in ("updateID", "requestedBy")}
+    who = entries[0].get("requestedBy") or ""
+    return {
+        "info": info,
+        "updateID": entries[0]["updateID"],
+        "version": info["version"],
+        "latestVersion": require_stack(tx, org, project, stack)["version"],
+        "requestedBy": {"name": who, "githubLogin": who, "avatarUrl": ""},
+    }
 
 
 def history(tx: Tx, org: str, project: str, stack: str) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Body, Request, Response
 
 from ..deps import OrgDep, StoreDep
-from ..errors import NotFound
 from ..user.capabilities import CAPABILITIES
 from . import crypto, models, policies
 
@@ -27,7 +26,7 @@ CAPABILITIES.append({"capability": "batch-encrypt"})
 STACK = "/api/stacks/{orgName}/{projectName}/{stackName}"
 # The CLI always addresses an update as ``.../update/{updateID}``; the OpenAPI document also lists
 # each kind's own prefix (``.../preview/{updateID}``, ...): all of them are served.
-UPDATE_PREFIXES = [*models.UPDATE_KINDS, "import"]
+UPDATE_PREFIXES = list(models.UPDATE_KINDS)
 
 
 def on_update(method: str, suffix: str = "", **options: Any) -> Callable[[F], F]:
@@ -35,6 +34,8 @@ def on_update(method: str, suffix: str = "", **options: Any) -> Callable[[F], F]
 
     def register(handler: F) -> F:
         for kind in UPDATE_PREFIXES:
+            if kind == "preview" and suffix == "/checkpoint":
+                continue  # a preview has none (the CLI's previews, under update/, get a 403)
             router.add_api_route(
                 f"{STACK}/{kind}/{{updateID}}{suffix}", handler, methods=[method], **options
             )
@@ -101,17 +102,14 @@ def updates(
     if pageSize:
         start = (max(page or 1, 1) - 1) * pageSize
         entries = entries[start : start + pageSize]
-    return {"updates": [{k: v for k, v in e.items() if k != "updateID"} for e in entries]}
+    hidden = ("updateID", "requestedBy")
+    return {"updates": [{k: v for k, v in e.items() if k not in hidden} for e in entries]}
 
 
 @router.get(STACK + "/updates/latest")
 def latest_update(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Any:
     with store.tx() as tx:
-        entries = models.history(tx, ctx.org, projectName, stackName)
-    if not entries:
-        raise NotFound("the stack has no updates")
-    info = {k: v for k, v in entries[0].items() if k != "updateID"}
-    return {"info": info, "updateID": entries[0]["updateID"], "version": info["version"]}
+        return models.latest_update(tx, ctx.org, projectName, stackName)
 
 
 # updates -------------------------------------------------------------------------------------
@@ -120,7 +118,9 @@ def _create(request: Request, ctx: OrgDep, store: StoreDep, project: str, stack:
     with store.tx() as tx:
         models.require_stack(tx, ctx.org, project, stack)
         required = policies.required_policies(tx, ctx.org, project, stack, _base_url(request))
-        update = models.create_update(tx, ctx.org, project, stack, kind, body, required)
+        update = models.create_update(
+            tx, ctx.org, project, stack, kind, body, required, ctx.principal.token_id
+        )
     out: dict[str, Any] = {"updateID": update["id"]}
     if required:
         out["requiredPolicies"] = policies.wire(required)
@@ -169,12 +169,17 @@ def update_status(
 
 @on_update("GET", "/events")
 def update_events(
-    ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, updateID: str
+    ctx: OrgDep,
+    store: StoreDep,
+    projectName: str,
+    stackName: str,
+    updateID: str,
+    continuationToken: str | None = None,
 ) -> dict[str, Any]:
     with store.tx() as tx:
         update = models.require_update(tx, ctx.org, projectName, stackName, updateID)
-        events = models.events_of(tx, update)
-    return {"events": events, "continuationToken": None}
+        events, token = models.events_of(tx, update, continuationToken)
+    return {"events": events, "continuationToken": token}
 
 
 @on_update("POST", "/cancel", status_code=204, response_class=Response)

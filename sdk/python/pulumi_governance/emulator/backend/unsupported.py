@@ -7,6 +7,9 @@ schedules under ``.../deployments/schedules`` stay with the schedules area).
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from ..errors import NotServed
 
@@ -31,10 +34,11 @@ OUT_OF_SCOPE = [
 
 
 def _register(path: str, area: str) -> None:
-    def not_served() -> None:
+    async def not_served(_: Request) -> Response:
         raise NotServed(f"The Pulumi Cloud emulator does not implement {area}.")
 
-    router.add_api_route(path, not_served, methods=_METHODS, name=f"not_served:{path}")
+    # A plain route, not an API operation: it serves nothing (nor is it listed as served).
+    router.routes.append(Route(path, not_served, methods=_METHODS, name=f"not_served:{path}"))
 
 
 for _path, _area in OUT_OF_SCOPE:
