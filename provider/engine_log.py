@@ -7,11 +7,13 @@ engine's Log service (the address the engine passes when it starts the plugin).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
-Severity = engine_pb2.LogSeverity.ValueType
+if TYPE_CHECKING:
+    from pulumi.runtime.proto.engine_pb2 import LogSeverity
 
 
 class EngineLog:
@@ -25,7 +27,7 @@ class EngineLog:
     async def warning(self, urn: str, message: str) -> None:
         await self._log(engine_pb2.WARNING, urn, message)
 
-    async def _log(self, severity: Severity, urn: str, message: str) -> None:
+    async def _log(self, severity: LogSeverity.ValueType, urn: str, message: str) -> None:
         try:
             if self._stub is None:
                 self._stub = engine_pb2_grpc.EngineStub(grpc.aio.insecure_channel(self._address))
