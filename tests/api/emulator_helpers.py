@@ -6,29 +6,9 @@ from typing import Any
 
 import requests
 
-from tests.api.conftest import Emulator
+from devtools.emulator import Emulator
 from tests.api.openapi_check import check
-
-POLICIES = [
-    {
-        "name": "no-public-buckets",
-        "displayName": "No public buckets",
-        "description": "Buckets must be private",
-        "enforcementLevel": "mandatory",
-        "message": "bucket is public",
-        "configSchema": {
-            "type": "object",
-            "properties": {"allowed": {"type": "array", "items": {"type": "string"}}},
-        },
-    },
-    {
-        "name": "tags-required",
-        "displayName": "Tags required",
-        "description": "Resources need tags",
-        "enforcementLevel": "advisory",
-        "message": "missing tags",
-    },
-]
+from tests.support import POLICIES
 
 
 def ok(resp: requests.Response, status: int, operation_id: str | None = None) -> Any:

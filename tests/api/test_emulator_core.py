@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.api.conftest import Emulator, unique
+from devtools.emulator import Emulator
 from tests.api.emulator_helpers import create_stack, ok
 from tests.api.openapi_check import check
+from tests.support import unique
 
 
 def test_prints_url_and_stops_cleanly_on_sigterm(emulator_factory) -> None:

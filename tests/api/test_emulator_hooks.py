@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.api.conftest import Emulator, unique
+from devtools.emulator import Emulator
 from tests.api.emulator_helpers import create_stack, ok
 from tests.api.openapi_check import check
+from tests.support import unique
 
 
 class Receiver:

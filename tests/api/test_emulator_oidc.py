@@ -6,9 +6,10 @@ from typing import Any
 
 import requests
 
-from tests.api.conftest import Emulator, unique
+from devtools.emulator import Emulator
 from tests.api.emulator_helpers import ok
 from tests.api.openapi_check import check
+from tests.support import unique
 
 
 def issuers(emu: Emulator) -> str:

@@ -9,10 +9,10 @@ import pytest
 import requests
 from fastapi.routing import APIRoute
 
+from devtools.emulator import Emulator
 from pulumi_governance.emulator.routes import policy_groups, policy_packs, policy_results, stacks
-from tests.api.conftest import Emulator
-from tests.api.emulator_helpers import POLICIES
 from tests.api.openapi_check import check, check_response
+from tests.support import POLICIES
 
 # Paths that exist only in the prose documents, and the operation whose response shape they share
 # (None: no body to validate).

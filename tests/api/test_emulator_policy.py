@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import requests
 
-from tests.api.conftest import Emulator, unique
-from tests.api.emulator_helpers import POLICIES, create_stack, group, ok, publish_pack
+from devtools.emulator import Emulator
+from tests.api.emulator_helpers import create_stack, group, ok, publish_pack
+from tests.support import POLICIES, unique
 
 
 def _packs(emu: Emulator, name: str) -> list[dict]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import Emulator, unique
+from devtools.emulator import Emulator
 from tests.api.emulator_helpers import create_stack, ok
+from tests.support import unique
 
 
 def test_create_get_delete(emulator: Emulator) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 import requests
 
-from tests.api.conftest import Emulator, unique
+from devtools.emulator import Emulator
 from tests.api.emulator_helpers import ok
 from tests.api.openapi_check import check
+from tests.support import unique
 
 
 def tokens_path(emu: Emulator) -> str:

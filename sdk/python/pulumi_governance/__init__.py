@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Public name -> defining module. Loaded on first use, so that `python -m
 # pulumi_governance.emulator` (and anything else that needs no Pulumi SDK) stays light.

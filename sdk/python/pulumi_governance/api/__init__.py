@@ -3,16 +3,11 @@
 It speaks the wire format: request bodies are plain dicts of camelCase wire JSON, and responses
 come back as the decoded JSON (dicts, or lists of dicts), unchanged. It knows nothing of Pulumi's
 engine. Areas hang off the client: `stacks`, `policy_packs`, `policy_groups`, `policy_results`,
-`org_tokens`, `webhooks`, `schedules`, `oidc`; `request` and `paginate` reach any other path.
+`org_tokens`, `webhooks`, `schedules`, `oidc`. Only this package builds REST paths, queries and
+bodies; `request` and `paginate` are the transport the areas share.
 """
 
-from .client import (
-    PulumiCloudClient,
-    RetryPolicy,
-    close_sessions,
-    parse_retry_after,
-    shared_session,
-)
+from .client import PulumiCloudClient, close_sessions, shared_session
 from .errors import (
     AmbiguousWriteError,
     Conflict,
@@ -25,8 +20,9 @@ from .errors import (
     TransportError,
     Unauthorized,
 )
-from .hooks import environment_scope, org_scope, preview_environment_scope, stack_scope
-from .look_before_retry import create_then_look
+from .look_before_resend import create_then_look
+from .retry import RetryPolicy, parse_retry_after
+from .webhooks import environment_scope, org_scope, preview_environment_scope, stack_scope
 
 __all__ = [
     "AmbiguousWriteError",

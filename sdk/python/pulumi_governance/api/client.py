@@ -10,46 +10,48 @@ Retries (exponential backoff with full jitter, `RetryPolicy`):
 - 502/503/504, read timeouts and dropped connections are retried only for idempotent requests:
   GET, HEAD, PUT, DELETE, OPTIONS, and a POST/PATCH the caller marks `idempotent=True` (each area
   module says which of its calls are marked, and why).
-- A connection that could not be opened at all (refused, connect timeout) is retried for any
-  method: nothing was sent.
+- A connection that could not be opened at all (refused, name not resolved, connect timeout) is
+  retried for any method: nothing was sent. A TLS failure is reported at once (it does not heal).
 - A POST (or unmarked PATCH) whose outcome is unknown (the connection dropped after sending, a read
   timeout, or any 5xx) raises `AmbiguousWriteError` at once. The caller looks before sending it
   again: every create has a finder (`find_*`), and `create_then_look` wires the two together.
+
+Errors name the method and the URL tried (without the query) and what happened: the status and
+the service's message, or for no answer at all connection refused / name not resolved /
+connection timed out / read timed out / TLS failed / connection closed (`connection_failures`).
 
 Nothing here puts the access token into a message, a log line or a repr.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import random
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from pulumi_governance import __version__
+from pulumi_governance._version import __version__
 from pulumi_governance.config import Settings, resolve_settings
 
+from .connection_failures import describe
 from .errors import (
     AmbiguousWriteError,
     PulumiCloudError,
     TransportError,
     error_for_status,
 )
-from .hooks import WebhooksApi
 from .oidc import OidcApi
 from .policy import PolicyGroupsApi, PolicyPacksApi, PolicyResultsApi
+from .retry import RetryPolicy, parse_retry_after
 from .schedules import SchedulesApi
 from .stacks import StacksApi
 from .tokens import OrgTokensApi
+from .webhooks import WebhooksApi
 
 log = logging.getLogger("pulumi_governance.api")
 
@@ -60,29 +62,6 @@ IDEMPOTENT_METHODS = ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
 
 
 POOL_SIZE = 16  # connections kept per host; the dynamic provider runs 4 calls at once
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry. `max_attempts` counts the first try (1 = no retries)."""
-
-    # 8 tries span ~30 s of jittered backoff: enough to ride out a burst of throttling or a
-    # gateway restart without failing a whole `pulumi up`.
-    max_attempts: int = 8
-    base_delay: float = 0.25
-    max_delay: float = 8.0
-    max_retry_after: float = 30.0
-
-    def backoff_cap(self, attempt: int) -> float:
-        """The upper bound of the wait after failed attempt number `attempt` (0-based)."""
-        return min(self.max_delay, self.base_delay * (2 ** min(attempt, 62)))
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait after failed attempt `attempt` (0-based): Retry-After if the service
-        gave one (capped at `max_retry_after`), else full jitter: uniform in [0, backoff_cap]."""
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_retry_after)
-        return random.uniform(0, self.backoff_cap(attempt))
 
 
 _sessions: dict[tuple[str, str], requests.Session] = {}
@@ -116,23 +95,6 @@ def close_sessions() -> None:
         session.close()
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent/bad."""
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
-
-
 def _retry_after(response: requests.Response) -> float | None:
     return parse_retry_after(response.headers.get("Retry-After"))
 
@@ -145,31 +107,6 @@ def _message(response: requests.Response) -> str:
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         return body["message"]
     return str(body)[:500]
-
-
-def _never_sent(error: requests.RequestException) -> bool:
-    """True when the connection could not be opened (refused, unresolvable host, connect
-    timeout), so the request cannot have reached the service. Looks through requests' wrapping
-    (ConnectionError -> urllib3 MaxRetryError -> its reason) for urllib3's own types."""
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    pending: list[object] = [error]
-    seen: set[int] = set()
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        # NameResolutionError is a NewConnectionError.
-        if isinstance(item, NewConnectionError | ConnectTimeoutError):
-            return True
-        if isinstance(item, MaxRetryError):
-            pending.append(item.reason)
-        if isinstance(item, BaseException):
-            pending.extend(item.args)
-            pending.extend(e for e in (item.__cause__, item.__context__) if e is not None)
-    text = repr(error)
-    return "NewConnectionError" in text or "Connection refused" in text
 
 
 class PulumiCloudClient:
@@ -288,6 +225,7 @@ class PulumiCloudClient:
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
         method = method.upper()
+        shown = url.partition("?")[0]  # a pre-signed upload URL's query holds its signature
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         foreign = data is not None  # an upload URL: a plain request, not the API session
         attempt = 0
@@ -305,19 +243,21 @@ class PulumiCloudClient:
                     )
             except requests.RequestException as error:
                 attempt += 1
-                never_sent = _never_sent(error)
-                reason = type(error).__name__
+                failure = describe(error, self.timeout[1])
                 log.debug(
-                    "%s %s failed after %.2fs: %s", method, path, time.monotonic() - started, reason
+                    "%s %s failed after %.2fs: %s",
+                    method,
+                    path,
+                    time.monotonic() - started,
+                    failure.what,
                 )
-                if (safe or never_sent) and attempt < self.retry.max_attempts:
+                retryable = safe or failure.never_sent
+                if retryable and failure.retry and attempt < self.retry.max_attempts:
                     time.sleep(self.retry.delay(attempt - 1))
                     continue
-                if not safe and not never_sent:
-                    raise AmbiguousWriteError(
-                        method, path, None, f"no response ({reason})"
-                    ) from None
-                raise TransportError(method, path, None, f"no response ({reason})") from None
+                kind = TransportError if retryable else AmbiguousWriteError
+                tries = f" ({attempt} tries)" if attempt > 1 else ""
+                raise kind(method, path, None, failure.what + tries, shown) from None
 
             log.debug(
                 "%s %s -> %s in %.2fs",
@@ -335,15 +275,8 @@ class PulumiCloudClient:
                 time.sleep(self.retry.delay(attempt - 1, _retry_after(response)))
                 continue
             if status >= 500 and not safe:
-                raise AmbiguousWriteError(method, path, status, _message(response))
-            raise error_for_status(method, path, status, _message(response))
+                raise AmbiguousWriteError(method, path, status, _message(response), shown)
+            raise error_for_status(method, path, status, _message(response), shown)
 
 
-__all__ = [
-    "PulumiCloudClient",
-    "PulumiCloudError",
-    "RetryPolicy",
-    "close_sessions",
-    "parse_retry_after",
-    "shared_session",
-]
+__all__ = ["PulumiCloudClient", "PulumiCloudError", "close_sessions", "shared_session"]

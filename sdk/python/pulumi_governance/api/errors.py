@@ -1,5 +1,6 @@
-"""Typed errors of the Pulumi Cloud API: what failed (method, path), the status, and the server's
-message. The access token is never part of one."""
+"""Typed errors of the Pulumi Cloud API: what failed (method and the URL tried, without its query),
+the status, and the server's message or what happened on the wire. The access token is never part
+of one (it travels in a header, never in a URL)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from __future__ import annotations
 class PulumiCloudError(Exception):
     """A request to the Pulumi Cloud API failed."""
 
-    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
+    def __init__(
+        self, method: str, path: str, status: int | None, message: str, url: str | None = None
+    ) -> None:
         self.method = method
         self.path = path
+        self.url = url or path
         self.status = status
         self.message = message
-        where = f"{method} {path}"
+        where = f"{method} {self.url}"
         super().__init__(f"{where}: HTTP {status}: {message}" if status else f"{where}: {message}")
 
 
@@ -45,7 +49,8 @@ class ServerError(PulumiCloudError):
 
 
 class TransportError(PulumiCloudError):
-    """No HTTP answer: connection refused, reset, or timed out."""
+    """No HTTP answer: connection refused, name not resolved, timed out, TLS failure, or the
+    connection closed before an answer; the message says which."""
 
 
 class AmbiguousWriteError(PulumiCloudError):
@@ -53,7 +58,9 @@ class AmbiguousWriteError(PulumiCloudError):
     the request was sent. Look (e.g. list and match) before sending it again."""
 
 
-def error_for_status(method: str, path: str, status: int, message: str) -> PulumiCloudError:
+def error_for_status(
+    method: str, path: str, status: int, message: str, url: str | None = None
+) -> PulumiCloudError:
     kind: type[PulumiCloudError]
     if status in (400, 422):
         kind = InvalidRequest
@@ -71,4 +78,4 @@ def error_for_status(method: str, path: str, status: int, message: str) -> Pulum
         kind = ServerError
     else:
         kind = PulumiCloudError
-    return kind(method, path, status, message)
+    return kind(method, path, status, message, url)

@@ -14,8 +14,7 @@ from pulumi_governance.api import (
     preview_environment_scope,
     stack_scope,
 )
-from tests.api.client_fixtures import client_fixture, hook_body, org_fixture  # noqa: F401
-from tests.api.conftest import unique
+from tests.support import hook_body, unique
 
 
 def exercise(client: PulumiCloudClient, org: str, scope: str, event: str, **where: object) -> None:

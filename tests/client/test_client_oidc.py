@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_governance.api import NotFound, PulumiCloudClient
-from tests.api.client_fixtures import client_fixture, org_fixture  # noqa: F401
-from tests.api.conftest import unique
+from tests.support import unique
 
 THUMBPRINT = "a031c46782e6e6c662c2c87c76da9aa62ccabd8e"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.emulator import Emulator
 from pulumi_governance.api import Conflict, Forbidden, NotFound, PulumiCloudClient, Unauthorized
-from tests.api.client_fixtures import client_fixture, client_of, org_fixture  # noqa: F401
-from tests.api.conftest import Emulator, unique
+from tests.support import client_of, unique
 
 
 def test_create_get_delete(client: PulumiCloudClient, org: str) -> None:

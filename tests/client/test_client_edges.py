@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from devtools.emulator import Emulator
 from pulumi_governance.api import (
     AmbiguousWriteError,
     Conflict,
@@ -22,14 +23,7 @@ from pulumi_governance.api import (
     org_scope,
     stack_scope,
 )
-from tests.api.client_fixtures import (  # noqa: F401
-    client_fixture,
-    client_of,
-    hook_body,
-    org_fixture,
-    pack_body,
-)
-from tests.api.conftest import Emulator, unique
+from tests.support import client_of, hook_body, pack_body, unique
 
 THUMBPRINT = "a031c46782e6e6c662c2c87c76da9aa62ccabd8e"
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.emulator import Emulator
 from pulumi_governance.api import (
     Conflict,
     InvalidRequest,
     NotFound,
     PulumiCloudClient,
 )
-from tests.api.client_fixtures import (  # noqa: F401
-    client_fixture,
-    client_of,
-    org_fixture,
-    pack_body,
-)
-from tests.api.conftest import Emulator, unique
+from tests.support import client_of, pack_body, unique
 
 
 def test_publish_list_get_schema_and_find_version(client: PulumiCloudClient, org: str) -> None:

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from devtools.emulator import Emulator
 from pulumi_governance.api import Forbidden, PulumiCloudClient, Unauthorized
-from tests.api.client_fixtures import client_fixture, client_of, org_fixture  # noqa: F401
-from tests.api.conftest import Emulator, unique
+from tests.support import client_of, unique
 
 
 def test_create_list_find_delete(client: PulumiCloudClient, org: str) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.emulator import Emulator
 from pulumi_governance.api import (
     AmbiguousWriteError,
     PulumiCloudClient,
     RetryPolicy,
     create_then_look,
 )
-from tests.api.client_fixtures import client_fixture, client_of, org_fixture  # noqa: F401
-from tests.api.conftest import Emulator, unique
+from tests.support import client_of, unique
 
 
 def test_reads_succeed_through_injected_5xx(

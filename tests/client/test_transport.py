@@ -1,17 +1,22 @@
-"""The client's HTTP behaviour against a scripted server on loopback: headers, retries,
-ambiguity, errors, pagination, pooling, uploads, and that the token never leaks."""
+"""The client's HTTP behaviour against the scripted server on loopback: headers, retries,
+ambiguity, look-before-resend, errors naming the URL and what happened, pagination, pooling,
+uploads, and that the token never leaks."""
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import pickle
+import socket
+import threading
 import time
-import uuid
-from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool
 
 from pulumi_governance import __version__
 from pulumi_governance.api import (
@@ -27,25 +32,15 @@ from pulumi_governance.api import (
     ServerError,
     TransportError,
     Unauthorized,
+    close_sessions,
     create_then_look,
+    org_scope,
     shared_session,
 )
 from pulumi_governance.config import Settings
-from tests.unit.api_loopback import Reply, ScriptedServer, free_port, run_in_threads
+from tests.client.loopback import Reply, ScriptedServer, free_port, run_in_threads
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.02, max_retry_after=0.5)
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    srv = ScriptedServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def token() -> str:
-    return "pul-" + uuid.uuid4().hex
 
 
 def make_client(
@@ -157,8 +152,11 @@ def test_dropped_connection_on_get_is_retried(server: ScriptedServer, token: str
 def test_read_timeout_on_post_is_ambiguous(server: ScriptedServer, token: str) -> None:
     server.add("/api/slow", Reply(delay=1.0, body={}))
     client = make_client(server.url, token, timeout=(2.0, 0.3))
-    with pytest.raises(AmbiguousWriteError, match="ReadTimeout"):
+    with pytest.raises(AmbiguousWriteError) as caught:
         client.request("POST", "/api/slow", json={})
+    assert str(caught.value) == (
+        f"POST {server.url}/api/slow: no response within 0.3 s (read timed out)"
+    )
 
 
 def test_read_timeout_on_get_is_retried(server: ScriptedServer, token: str) -> None:
@@ -178,12 +176,68 @@ def test_patch_retried_only_when_marked_idempotent(server: ScriptedServer, token
     assert len(server.requests_to("/api/b")) == 1
 
 
-def test_connection_refused_is_a_transport_error_after_retries(token: str) -> None:
-    client = make_client(f"http://127.0.0.1:{free_port()}", token)
+def test_connection_refused_is_a_transport_error_naming_the_url(token: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    client = make_client(url, token)
     with pytest.raises(TransportError) as caught:
         client.request("POST", "/api/p", json={})  # nothing was sent: not ambiguous
     assert not isinstance(caught.value, AmbiguousWriteError)
     assert caught.value.method == "POST" and caught.value.path == "/api/p"
+    tries = FAST.max_attempts
+    assert str(caught.value) == f"POST {url}/api/p: connection refused ({tries} tries)"
+    assert token not in str(caught.value)
+
+
+def test_unresolvable_name_is_named(token: str) -> None:
+    client = make_client("http://no-such-host.invalid", token, RetryPolicy(max_attempts=1))
+    with pytest.raises(TransportError) as caught:
+        client.request("GET", "/api/orgs/acme/hooks")
+    assert str(caught.value) == (
+        "GET http://no-such-host.invalid/api/orgs/acme/hooks: name not resolved"
+    )
+
+
+def test_connect_timeout_is_named(token: str) -> None:
+    # A listening socket whose backlog is full: the next SYN is never answered.
+    with socket.socket() as full:
+        full.bind(("127.0.0.1", 0))
+        full.listen(0)
+        port = full.getsockname()[1]
+        fillers = []
+        try:
+            for _ in range(8):
+                filler = socket.socket()
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+                fillers.append(filler)
+            client = make_client(
+                f"http://127.0.0.1:{port}", token, RetryPolicy(max_attempts=1), (0.3, 1.0)
+            )
+            with pytest.raises(TransportError) as caught:
+                client.request("GET", "/api/x")
+        finally:
+            for filler in fillers:
+                filler.close()
+    assert str(caught.value) == f"GET http://127.0.0.1:{port}/api/x: connection timed out"
+
+
+def test_tls_failure_is_named_and_not_retried(server: ScriptedServer, token: str) -> None:
+    # The scripted server speaks plain HTTP: a TLS handshake with it fails.
+    https = server.url.replace("http://", "https://")
+    client = make_client(https, token)
+    with pytest.raises(TransportError) as caught:
+        client.request("GET", "/api/x")
+    assert str(caught.value).startswith(f"GET {https}/api/x: TLS failed: ")
+    assert len(server.seen) == 0  # never got as far as a request
+
+
+def test_connection_closed_before_an_answer_is_named(server: ScriptedServer, token: str) -> None:
+    server.add("/api/g", *[Reply(drop=True)] * FAST.max_attempts)
+    with pytest.raises(TransportError) as caught:
+        make_client(server.url, token).request("GET", "/api/g")
+    tries = FAST.max_attempts
+    expected = f"GET {server.url}/api/g: connection closed before a response ({tries} tries)"
+    assert str(caught.value) == expected
 
 
 # errors --------------------------------------------------------------------------------------
@@ -211,7 +265,7 @@ def test_status_maps_to_error_type_with_the_server_message(
     error = caught.value
     assert (error.method, error.path, error.status) == ("DELETE", "/api/e", status)
     assert error.message == f"said {status}"
-    assert str(error) == f"DELETE /api/e: HTTP {status}: said {status}"
+    assert str(error) == f"DELETE {server.url}/api/e: HTTP {status}: said {status}"
     assert "secret" not in str(error)  # the query string is not part of the path
 
 
@@ -268,17 +322,6 @@ def test_sequential_calls_reuse_one_connection(server: ScriptedServer, token: st
     for _ in range(20):
         client.request("GET", "/api/x")
     assert len({seen.peer_port for seen in server.seen}) == 1
-
-
-def test_threads_share_the_session_safely(server: ScriptedServer, token: str) -> None:
-    def work() -> None:
-        client = make_client(server.url, token)
-        for _ in range(25):
-            client.request("GET", "/api/x")
-
-    assert run_in_threads(work, 8) == []
-    assert len(server.seen) == 200
-    assert len({seen.peer_port for seen in server.seen}) <= 16  # pooled, not one per call
 
 
 def test_client_construction_makes_no_connection_and_refuses_pickling(token: str) -> None:
@@ -349,9 +392,173 @@ def test_create_then_look_gives_up_after_max_resends(server: ScriptedServer, tok
         create_then_look(
             lambda: client.policy_groups.create("acme", "g"),
             lambda: client.policy_groups.find("acme", "g"),
+            FAST,
             max_resends=1,
         )
     assert [s.method for s in server.requests_to(route)] == ["POST", "GET", "POST", "GET"]
+
+
+def test_create_then_look_rides_out_several_ambiguous_sends(
+    server: ScriptedServer, token: str
+) -> None:
+    """503, a dropped answer that did not commit, 502: each time the look finds nothing, so the
+    create is sent again (within the policy's resends), and exactly one is made."""
+    client = make_client(server.url, token)
+    route = "/api/orgs/acme/hooks"
+    empty = Reply(body=[])
+    server.add(route, Reply(503), empty, Reply(drop=True), empty, Reply(502), empty)
+    server.add(route, Reply(201, {"name": "h"}))
+    made = create_then_look(
+        lambda: client.webhooks.create(org_scope("acme"), {"name": "h"}),
+        lambda: client.webhooks.find(org_scope("acme"), "h"),
+        RetryPolicy(max_resends=3, base_delay=0.01, max_delay=0.02),
+    )
+    assert made == {"name": "h"}
+    methods = [s.method for s in server.requests_to(route)]
+    assert methods == ["POST", "GET", "POST", "GET", "POST", "GET", "POST"]
+
+
+def test_create_then_look_does_not_resend_after_other_errors(
+    server: ScriptedServer, token: str
+) -> None:
+    client = make_client(server.url, token)
+    route = "/api/orgs/acme/hooks"
+    server.add(route, Reply(409, {"code": 409, "message": "taken"}))
+    with pytest.raises(Conflict):
+        create_then_look(
+            lambda: client.webhooks.create(org_scope("acme"), {"name": "h"}),
+            lambda: client.webhooks.find(org_scope("acme"), "h"),
+            FAST,
+        )
+    assert [s.method for s in server.requests_to(route)] == ["POST"]
+
+
+# transport details ----------------------------------------------------------------------------
+
+
+def connections_opened(session: requests.Session, url: str) -> int:
+    """TCP connections urllib3 opened for `url` (its pools' `num_connections`). Summed over
+    the pools of that host and port: requests keys pools by TLS settings too (CA bundle from
+    the environment), so `poolmanager.connection_from_url(url)` would make a new, empty one."""
+    parsed = urlsplit(url)
+    adapter = session.get_adapter(url)
+    assert isinstance(adapter, HTTPAdapter)
+    manager = adapter.poolmanager
+    total = 0
+    for key in list(manager.pools.keys()):
+        if (key.key_host, key.key_port) == (parsed.hostname, parsed.port):
+            pool: HTTPConnectionPool = manager.pools[key]
+            total += pool.num_connections
+    return total
+
+
+def test_refused_connection_is_retried_for_a_post_and_sent_once(
+    token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing reached the service while the port refused connections, so resending a POST is
+    safe: the client keeps trying until the server listens, and the server sees it once."""
+    caplog.set_level(logging.DEBUG, logger="pulumi_governance.api")
+    port = free_port()
+    started: list[ScriptedServer] = []
+
+    def listen_later() -> None:
+        time.sleep(0.4)
+        late = ScriptedServer(port)
+        late.add("/api/things", Reply(201, {"made": True}))
+        started.append(late)
+
+    thread = threading.Thread(target=listen_later, daemon=True)
+    thread.start()
+    retry = RetryPolicy(max_attempts=40, base_delay=0.1, max_delay=0.1)
+    client = make_client(f"http://127.0.0.1:{port}", token, retry, timeout=(5.0, 5.0))
+    try:
+        assert client.request("POST", "/api/things", json={"name": "x"}) == {"made": True}
+        refusals = [r for r in caplog.records if "POST /api/things failed" in r.getMessage()]
+        assert refusals, "the first attempt should have been refused"
+        assert len(started[0].requests_to("/api/things")) == 1
+    finally:
+        close_sessions()  # let go of the kept-alive connection
+        thread.join(timeout=5)
+        for late in started:
+            late.close()
+
+
+def test_retry_after_as_an_http_date_is_waited_for(server: ScriptedServer, token: str) -> None:
+    when = email.utils.formatdate(time.time() + 2, usegmt=True)  # whole seconds: 1-2 s ahead
+    server.add("/api/p", Reply(429, headers={"Retry-After": when}), Reply(body={"ok": 1}))
+    retry = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0, max_retry_after=5.0)
+    began = time.monotonic()
+    assert make_client(server.url, token, retry).request("POST", "/api/p", json={}) == {"ok": 1}
+    elapsed = time.monotonic() - began
+    assert 0.9 <= elapsed < 4.0
+    assert len(server.requests_to("/api/p")) == 2
+
+
+def test_get_rides_out_a_mix_of_429_and_5xx(server: ScriptedServer, token: str) -> None:
+    server.add(
+        "/api/g",
+        Reply(429, headers={"Retry-After": "0"}),
+        Reply(503),
+        Reply(504),
+        Reply(body={"v": 1}),
+    )
+    retry = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.02)
+    assert make_client(server.url, token, retry).request("GET", "/api/g") == {"v": 1}
+    assert len(server.requests_to("/api/g")) == 4
+
+
+def test_post_after_a_429_then_a_503_is_ambiguous_after_two_sends(
+    server: ScriptedServer, token: str
+) -> None:
+    server.add("/api/p", Reply(429, headers={"Retry-After": "0"}), Reply(503), Reply(201, {}))
+    retry = RetryPolicy(max_attempts=5, base_delay=0.01, max_delay=0.02)
+    with pytest.raises(AmbiguousWriteError) as caught:
+        make_client(server.url, token, retry).request("POST", "/api/p", json={})
+    assert (caught.value.method, caught.value.path, caught.value.status) == ("POST", "/api/p", 503)
+    assert len(server.requests_to("/api/p")) == 2
+
+
+def test_eight_threads_use_one_session_and_a_bounded_pool(
+    server: ScriptedServer, token: str
+) -> None:
+    retry = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02)
+    sessions: set[int] = set()
+    lock = threading.Lock()
+    barrier = threading.Barrier(8)
+
+    def work() -> None:
+        # A client object per thread. A 5 s connect timeout: the scripted server's listen backlog
+        # is 5, so of 8 simultaneous connects one may wait for a SYN retransmit (1 s).
+        client = make_client(server.url, token, retry, timeout=(5.0, 5.0))
+        barrier.wait()
+        for _ in range(30):
+            client.request("GET", "/api/x")
+        with lock:
+            sessions.add(id(client.session))
+
+    assert run_in_threads(work, 8) == []
+    assert len(sessions) == 1
+    assert len(server.seen) == 240
+    session = make_client(server.url, token, retry).session
+    opened = connections_opened(session, server.url)
+    # One connection per concurrent thread at most; never one per request.
+    assert 1 <= opened <= 8
+    assert len({seen.peer_port for seen in server.seen}) == opened
+
+
+def test_unresolvable_host_is_not_ambiguous_for_a_post(
+    token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A name that does not resolve (RFC 6761 .invalid) means nothing was sent: the POST is
+    retried like a refused connection and ends as a TransportError, not an ambiguous write."""
+    caplog.set_level(logging.DEBUG, logger="pulumi_governance.api")
+    retry = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02)
+    client = make_client("http://no-such-host.invalid", token, retry)
+    with pytest.raises(TransportError) as caught:
+        client.request("POST", "/api/things", json={})
+    assert not isinstance(caught.value, AmbiguousWriteError)
+    failures = [r for r in caplog.records if "POST /api/things failed" in r.getMessage()]
+    assert len(failures) == retry.max_attempts
 
 
 def test_requests_is_not_patched() -> None:

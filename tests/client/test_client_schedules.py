@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_governance.api import InvalidRequest, NotFound, PulumiCloudClient
-from tests.api.client_fixtures import client_fixture, org_fixture  # noqa: F401
-from tests.api.conftest import unique
+from tests.support import unique
 
 
 def new_stack(client: PulumiCloudClient, org: str) -> tuple[str, str]:

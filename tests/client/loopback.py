@@ -1,4 +1,4 @@
-"""A scripted HTTP server on loopback for the client's unit tests (real sockets, no mocks).
+"""The scripted HTTP server on loopback for the client's transport tests (real sockets, no mocks).
 
 `ScriptedServer` answers each request with the next scripted `Reply` for its path (or 200 `{}`),
 and records every request it saw. A reply may `drop` the connection (read the request, answer
@@ -40,7 +40,7 @@ class Seen:
 
 
 class ScriptedServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.script: dict[str, deque[Reply]] = defaultdict(deque)
         self.seen: list[Seen] = []
         self.lock = threading.Lock()
@@ -95,7 +95,7 @@ class ScriptedServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)

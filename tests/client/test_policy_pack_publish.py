@@ -13,8 +13,8 @@ from devtools.emulator import Emulator
 from pulumi_governance.api import PulumiCloudClient, RetryPolicy
 from pulumi_governance.config import Settings
 from pulumi_governance.resources._policy_pack_logic import PolicyPackLogic
-from tests.api.conftest import unique
-from tests.unit.api_loopback import Reply, ScriptedServer
+from tests.client.loopback import Reply, ScriptedServer
+from tests.support import unique
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
 LOGIC = PolicyPackLogic()
