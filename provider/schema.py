@@ -54,47 +54,38 @@ CONFIG = (
 )
 
 
-def _type_ref(name: str) -> str:
-    return f"#/types/{PACKAGE}:index:{name}"
-
-
-def _type_spec(field: Field, types: dict[str, Any]) -> dict[str, Any]:
+def _type_spec(field: Field) -> dict[str, Any]:
     if field.type == "array":
-        return {"type": "array", "items": _element(field.items, types)}
+        return {"type": "array", "items": _element(field.items)}
     if field.type == "map":
-        return {"type": "object", "additionalProperties": _element(field.items, types)}
+        return {"type": "object", "additionalProperties": _element(field.items)}
     if field.type == "object":
-        if isinstance(field.items, ObjectType):
-            _declare(field.items, types)
-            return {"$ref": _type_ref(field.items.name)}
         return {"$ref": "pulumi.json#/Any"}
     return {"type": field.type}
 
 
-def _element(items: str | ObjectType | None, types: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(items, ObjectType):
-        _declare(items, types)
-        return {"$ref": _type_ref(items.name)}
+def _element(items: str | ObjectType | None) -> dict[str, Any]:
     if items in ("string", "integer", "number", "boolean"):
         return {"type": items}
     return {"$ref": "pulumi.json#/Any"}
 
 
-def _declare(object_type: ObjectType, types: dict[str, Any]) -> None:
-    token = f"{PACKAGE}:index:{object_type.name}"
-    if token in types:
-        return
-    types[token] = {}  # reserved first: a type may refer to itself
-    types[token] = {
-        "type": "object",
-        "description": object_type.description,
-        "properties": _properties(object_type.fields, types),
-        "required": _required(object_type.fields),
-    }
+def _object_doc(object_type: ObjectType) -> str:
+    """Nested objects are described in their property's text: the Node.js code generator of the
+    CLI (3.188) writes SDKs whose nested modules (`types/`, `config/`) import the wrong paths, so
+    the schema declares no named types and no config module."""
+    parts = [
+        f"`{camel(f.name)}` ({f.type}{'' if f.optional else ', required'}): {f.description}"
+        for f in object_type.fields
+    ]
+    return f" {object_type.description} Fields: " + "; ".join(parts)
 
 
-def _property(field: Field, types: dict[str, Any]) -> dict[str, Any]:
-    spec = {**_type_spec(field, types), "description": field.description}
+def _property(field: Field) -> dict[str, Any]:
+    description = field.description
+    if isinstance(field.items, ObjectType):
+        description += _object_doc(field.items)
+    spec = {**_type_spec(field), "description": description}
     if field.secret:
         spec["secret"] = True
     if field.replaces:
@@ -102,8 +93,8 @@ def _property(field: Field, types: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _properties(fields: Sequence[Field], types: dict[str, Any]) -> dict[str, Any]:
-    return {camel(f.name): _property(f, types) for f in fields}
+def _properties(fields: Sequence[Field]) -> dict[str, Any]:
+    return {camel(f.name): _property(f) for f in fields}
 
 
 def _required(fields: Sequence[Field]) -> list[str]:
@@ -120,23 +111,22 @@ def _description(logic: object) -> str:
 
 
 def build_schema() -> dict[str, Any]:
-    types: dict[str, Any] = {}
     resources: dict[str, Any] = {}
     for kind, logic in sorted(KINDS.items()):
         fields = logic.fields
         resources[f"{PACKAGE}:index:{kind}"] = {
             "description": _description(logic),
-            "properties": _properties(fields, types),
+            "properties": _properties(fields),
             "required": _required(fields),
-            "inputProperties": _properties(_inputs(fields), types),
+            "inputProperties": _properties(_inputs(fields)),
             "requiredInputs": _required(_inputs(fields)),
         }
     resources[f"{PACKAGE}:index:StackGuardrails"] = {
         "isComponent": True,
         "description": COMPONENT_DESCRIPTION,
-        "properties": _properties(COMPONENT_OUTPUTS, types),
+        "properties": _properties(COMPONENT_OUTPUTS),
         "required": _required(COMPONENT_OUTPUTS),
-        "inputProperties": _properties(COMPONENT_INPUTS, types),
+        "inputProperties": _properties(COMPONENT_INPUTS),
         "requiredInputs": _required(COMPONENT_INPUTS),
     }
     functions: dict[str, Any] = {}
@@ -144,15 +134,15 @@ def build_schema() -> dict[str, Any]:
         functions[f"{PACKAGE}:index:{name}"] = {
             "description": function.description,
             "inputs": {
-                "properties": _properties(function.inputs, types),
+                "properties": _properties(function.inputs),
                 "required": _required(function.inputs),
             },
             "outputs": {
-                "properties": _properties((function.result,), types),
+                "properties": _properties((function.result,)),
                 "required": [camel(function.result.name)],
             },
         }
-    config = _properties(CONFIG, types)
+    config = _properties(CONFIG)
     return {
         "name": PACKAGE,
         "displayName": "Pulumi Cloud governance",
@@ -161,8 +151,6 @@ def build_schema() -> dict[str, Any]:
         "organization tokens, webhooks, deployment schedules and OIDC issuers.",
         "keywords": ["pulumi", "governance", "policy", "category/utility"],
         "license": "Apache-2.0",
-        "meta": {"moduleFormat": "(.*)"},
-        "config": {"variables": config},
         "provider": {
             "description": "Where the governance resources' API calls go, and with which token.",
             "properties": config,
@@ -170,10 +158,8 @@ def build_schema() -> dict[str, Any]:
         },
         "resources": resources,
         "functions": functions,
-        "types": dict(sorted(types.items())),
         "language": {
             "python": {"packageName": PYTHON_PACKAGE},
-            "nodejs": {"packageName": "@pulumi-governance/governance"},
         },
     }
 

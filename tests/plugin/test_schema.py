@@ -26,11 +26,8 @@ def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, An
         for part in ("inputs", "outputs"):
             for name, spec in function[part]["properties"].items():
                 yield token, name, spec
-    for token, object_type in schema["types"].items():
-        for name, spec in object_type["properties"].items():
-            yield token, name, spec
-    for name, spec in schema["config"]["variables"].items():
-        yield "config", name, spec
+    for name, spec in schema["provider"]["inputProperties"].items():
+        yield "provider", name, spec
 
 
 def test_schema_documents_every_property() -> None:
@@ -43,7 +40,7 @@ def test_schema_documents_every_property() -> None:
 
 def test_schema_secrets_and_replacements_follow_the_tables() -> None:
     schema = build_schema()
-    assert schema["config"]["variables"]["accessToken"]["secret"] is True
+    assert schema["provider"]["inputProperties"]["accessToken"]["secret"] is True
     for kind, logic in KINDS.items():
         outputs = schema["resources"][f"governance:index:{kind}"]["properties"]
         for field in logic.fields:
