@@ -101,6 +101,11 @@ def _required(fields: Sequence[Field]) -> list[str]:
     return sorted(camel(f.name) for f in fields if not f.optional)
 
 
+def _required_inputs(fields: Sequence[Field]) -> list[str]:
+    # The plugin fills a missing `organization` from the provider config in check.
+    return [name for name in _required(fields) if name != "organization"]
+
+
 def _inputs(fields: Sequence[Field]) -> list[Field]:
     return [f for f in fields if not f.output_only]
 
@@ -119,7 +124,7 @@ def build_schema() -> dict[str, Any]:
             "properties": _properties(fields),
             "required": _required(fields),
             "inputProperties": _properties(_inputs(fields)),
-            "requiredInputs": _required(_inputs(fields)),
+            "requiredInputs": _required_inputs(_inputs(fields)),
         }
     resources[f"{PACKAGE}:index:StackGuardrails"] = {
         "isComponent": True,
