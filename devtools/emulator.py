@@ -149,7 +149,7 @@ class Emulator:
     def clear_faults(self) -> None:
         self.set_faults(
             rate_429=0, rate_5xx=0, latency_ms=0, drop_after_commit_rate=0,
-            rate_limit_per_token=0, next_429=0, next_5xx=0, next_drop=0,
+            rate_limit_per_token=0, next_429=0, next_5xx=0, next_5xx_write=0, next_drop=0,
             retry_after_s=1, status_5xx=503,
         )  # fmt: skip
 

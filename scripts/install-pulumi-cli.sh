@@ -30,7 +30,7 @@ source "$repo_root/scripts/lib/versions.sh"
 
 PULUMI_VERSION="$(pulumi_cli_version "$repo_root")"
 # Bump when the way binaries are built or assembled changes.
-RECIPE="3 tags=osusergo,grpcnotrace trimpath cgo=0 stripped"
+RECIPE="4 tags=osusergo,grpcnotrace trimpath cgo=0 stripped"
 HOSTS=(pulumi-language-python pulumi-language-nodejs pulumi-language-yaml)
 
 on_path_ok() {
@@ -165,6 +165,7 @@ assemble() {
     sdk_dir="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
     install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$bin_dir/"
     install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$bin_dir/"
+    install -m 0755 "$sdk_dir/python/dist/pulumi-analyzer-policy-python" "$bin_dir/"
     install -m 0755 "$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$bin_dir/"
     local built
     built="$("$bin_dir/pulumi" version)"

@@ -29,7 +29,7 @@ def get_webhook_deliveries(
     client: PulumiCloudClient | None = None,
 ) -> list[dict[str, Any]]:
     """The recent deliveries of the webhook `name` in its scope."""
-    from .resources.webhook import scope_path
+    from .logic.webhook import scope_path
 
     where = {"organization": _org(organization), "project": project, "stack": stack,
              "environment": environment}  # fmt: skip

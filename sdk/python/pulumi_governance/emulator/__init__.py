@@ -5,43 +5,67 @@ it prints one line containing ``http://HOST:PORT`` when ready. It never imports
 ``pulumi_governance.api`` (the client): both sides are written from the documents, so a
 misunderstanding in one is caught by tests of the other.
 
-Modules: ``__main__`` (CLI), ``app`` (``create_app`` and the ``ROUTERS`` list), ``store`` (SQLite),
-``deps`` (FastAPI dependencies), ``errors`` (``ApiError``), ``faults`` (fault injection),
-``routes/*`` (one router per API area).
+Layout: one package per API area (``stacks``, ``policy_packs``, ``policy_groups``,
+``policy_results``, ``tokens``, ``webhooks``, ``schedules``, ``oidc``, ``user``, ``admin``), each
+with ``models.py`` (the area's state and rules: plain functions over a store transaction, no HTTP)
+and ``routes.py`` (the HTTP handlers: read the request, call ``models``, shape the answer).
+Shared by every area: ``app`` (``create_app`` and the ``ROUTERS`` list), ``store`` (SQLite),
+``deps`` (FastAPI dependencies), ``errors`` (named errors), ``wire`` (reading body fields,
+timestamps, pages), ``lookups`` (what one area reads of another's state), ``faults``,
+``__main__`` (CLI).
 
-Convention for a router module (e.g. ``routes/tokens.py``)::
+Rules of the layout:
 
-    from fastapi import APIRouter
-    from ..deps import OrgDep, StoreDep          # also PrincipalDep, AdminDep, SettingsDep
-    from ..errors import ApiError
+- Areas never import one another (neither their routes nor their models). A look-up that several
+  areas need (a stack, a policy pack version, a token's name) lives in ``lookups``.
+- ``models`` never sees a request: it takes a ``Tx`` and plain values and raises named errors.
+  ``routes`` holds no rule: path/query/body in, one ``with store.tx() as tx:`` around the model
+  calls, the result out.
+- Errors are raised by name from ``errors``: ``BadRequest`` (400), ``Unauthorized`` (401),
+  ``Forbidden`` (403), ``NotFound`` (404), ``Conflict`` (409); each renders as the service's
+  ``{"code": N, "message": "..."}``. Request validation errors become 400 in that shape.
 
+An area looks like this (``tokens``)::
+
+    # tokens/models.py
+    def create(tx: Tx, org: str, fields: dict[str, Any], created_by: str, reason: str):
+        if tx.get(KIND + "-name", org, fields["name"]) is not None:
+            raise Conflict(f"an access token named {name!r} already exists (or existed)")
+        tx.put(KIND, org, token_id, doc)
+        tx.register_token(org, value, token_id, kind="org", expires_at=expires)
+        return token_id, value
+
+    # tokens/routes.py
     router = APIRouter()
 
     @router.post("/api/orgs/{orgName}/tokens")
-    def create_token(ctx: OrgDep, store: StoreDep, body: NewTokenBody) -> dict[str, Any]:
-        # ctx.org: the org in the path, already checked: 401 without/with an invalid token,
-        # 404 for an unknown org, 403 when the token has no access to it.
-        # ctx.principal: token_id, orgs, kind ("admin" for CLI tokens), is_admin.
-        with store.tx() as tx:                     # one serialised transaction,
-            if tx.get("token", ctx.org, name):     # committed before the response is sent,
-                raise ApiError(409, "exists")      # rolled back on any exception
-            tx.put("token", ctx.org, token_id, doc)
-            tx.register_token(ctx.org, value, token_id, kind="org", expires_at=expires)
-        return {...}
+    def create_token(ctx: OrgDep, store: StoreDep, body: Json, reason: str | None = None):
+        models.require_admin(ctx.principal)
+        fields = models.check_new(body)            # 400 before anything is stored
+        with store.tx() as tx:                     # one serialised transaction, committed
+            token_id, value = models.create(...)   # before the response, rolled back on error
+        return {"id": token_id, "tokenValue": value}
 
-- Register the router by appending ``<module>.router`` to ``ROUTERS`` in ``app.py``.
+- ``OrgDep`` reads ``orgName`` from the path and checks the caller: 401 without/with an invalid
+  token, 404 for an unknown org, 403 when the token has no access to it; ``ctx.principal`` has
+  ``token_id``, ``orgs``, ``kind`` ("admin" for CLI tokens) and ``is_admin``. ``PrincipalDep``,
+  ``AdminDep`` (CLI admin token), ``StoreDep`` and ``SettingsDep`` are the other dependencies.
 - Handlers are plain ``def`` (FastAPI runs them in a thread pool; the store serialises them).
-- Path parameters use the OpenAPI document's names (``orgName``, ``projectName``, ``stackName``);
-  ``OrgDep`` reads ``orgName`` from the path.
-- Errors: ``raise ApiError(status, message)``; it is rendered as
-  ``{"code": status, "message": message}``. Request validation errors become 400 in that shape.
+  Path parameters use the OpenAPI document's names (``orgName``, ``projectName``, ``stackName``).
 - Documents: ``tx.get/put/delete(kind, org, key)`` and ``tx.list(kind, org, prefix="")`` store
-  JSON objects per kind (pick a new kind name per object type); ``tx.next_counter(name)`` hands
-  out increasing integers. Keep what the API returns in the document, strip internals on output.
+  JSON objects per kind (one kind name per object type); ``tx.next_counter(name)`` hands out
+  increasing integers. Keep what the API returns in the document, strip internals on output.
 - Tokens: ``tx.register_token(org, value, token_id, kind, expires_at)`` makes ``value``
-  authenticate (only its SHA-256 is stored); ``tx.revoke_token(token_id)`` removes it;
-  ``tx.authenticate(value)`` is the one place every request is checked (expiry included).
-- Stacks: ``routes.stacks.require_stack(tx, org, project, stack)`` returns the stack or raises 404.
+  authenticate (only its SHA-256 is stored); ``tx.revoke_token(token_id)`` removes it.
+- Requests are read as the service reads them: an explicit ``null`` is the field left out, and a
+  field the emulator does not know is ignored (pydantic bodies derive from ``wire.RequestBody``,
+  dict bodies go through ``wire.text``/``integer``/``strings``). A field that would change
+  behaviour and is not implemented is refused with a 400 saying so, only when it is set.
 - Faults (429/5xx/latency/drop) apply to every ``/api`` path automatically; emulator-only
-  endpoints live under ``/_emulator`` (``AdminDep`` requires a CLI admin token).
+  endpoints live under ``/_emulator`` and take ``AdminDep``.
+
+Adding an area: create ``<area>/__init__.py`` (a one-line docstring), ``<area>/models.py`` and
+``<area>/routes.py`` (exposing ``router``) as above, append ``<area>.routes.router`` to ``ROUTERS``
+in ``app.py``, and add ``tests/emulator/test_<area>.py`` whose responses go through the OpenAPI
+check (``tests/emulator/helpers.py``'s ``ok``).
 """

@@ -12,7 +12,7 @@ import uvicorn
 from .app import create_app
 from .deps import Settings
 from .faults import DroppableH11Protocol, FaultConfig, Faults
-from .routes.stacks import create_stack, parse_stack_ref
+from .stacks.models import create_stack, parse_stack_ref
 from .store import Store
 
 
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--token", action="append", default=[], help="admin token of the matching --org")
     p.add_argument("--stack", action="append", default=[], help="seed ORG/PROJECT/STACK")
     p.add_argument("--stack-tag", action="append", default=[], help="ORG/PROJECT/STACK=KEY=VALUE")
+    p.add_argument("--user", default="emulator-admin", help="login of the admin tokens' user")
     p.add_argument("--page-size", type=int, default=100)
     p.add_argument("--fault-429-rate", type=float, default=0.0)
     p.add_argument("--fault-5xx-rate", type=float, default=0.0)
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     store = Store(args.db)
     seed(store, args)
-    app = create_app(store, faults, Settings(page_size=args.page_size))
+    app = create_app(store, faults, Settings(page_size=args.page_size, user_login=args.user))
 
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import errors
+from .admin import routes as admin
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
-from .routes import (
-    admin,
-    hooks,
-    oidc,
-    policy_groups,
-    policy_packs,
-    policy_results,
-    schedules,
-    stacks,
-    tokens,
-)
+from .oidc import routes as oidc
+from .policy_groups import routes as policy_groups
+from .policy_packs import routes as policy_packs
+from .policy_results import routes as policy_results
+from .schedules import routes as schedules
+from .stacks import routes as stacks
 from .store import Store
+from .tokens import routes as tokens
+from .user import routes as user
+from .webhooks import routes as webhooks
 
 # Every router of the emulator. A new router module is served once it is listed here.
 ROUTERS: list[APIRouter] = [
     admin.router,
+    user.router,
     stacks.router,
     policy_packs.router,
     policy_groups.router,
@@ -32,17 +31,17 @@ ROUTERS: list[APIRouter] = [
     schedules.router,
     oidc.router,
     tokens.router,
-    hooks.router,
+    webhooks.router,
 ]
 
 
 class DefaultJsonContentType:
     """Treat bodies sent without Content-Type as JSON (Pulumi Cloud does not insist on it)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not any(
             k == b"content-type" for k, _ in scope.get("headers") or []
         ):

@@ -7,13 +7,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from .errors import ApiError
+from .errors import Forbidden, NotFound, Unauthorized
 from .store import Principal, Store
 
 
 @dataclass(frozen=True)
 class Settings:
     page_size: int = 100
+    # The login of the emulator's one user, whom every CLI admin token stands for.
+    user_login: str = "emulator-admin"
 
 
 def get_store(request: Request) -> Store:
@@ -37,17 +39,17 @@ def bearer(request: Request) -> str | None:
 def get_principal(request: Request, store: Annotated[Store, Depends(get_store)]) -> Principal:
     value = bearer(request)
     if value is None:
-        raise ApiError(401, "Unauthorized: No credentials provided or are invalid.")
+        raise Unauthorized("Unauthorized: No credentials provided or are invalid.")
     with store.tx() as tx:
         principal = tx.authenticate(value)
     if principal is None:
-        raise ApiError(401, "Unauthorized: No credentials provided or are invalid.")
+        raise Unauthorized("Unauthorized: No credentials provided or are invalid.")
     return principal
 
 
 def get_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     if not principal.is_admin:
-        raise ApiError(403, "Forbidden: an admin token is required")
+        raise Forbidden("Forbidden: an admin token is required")
     return principal
 
 
@@ -66,8 +68,8 @@ def get_org(
         with store.tx() as tx:
             exists = tx.org_exists(orgName)
         if not exists:
-            raise ApiError(404, f"Organization '{orgName}' not found")
-        raise ApiError(403, f"Forbidden: no access to organization '{orgName}'")
+            raise NotFound(f"Organization '{orgName}' not found")
+        raise Forbidden(f"Forbidden: no access to organization '{orgName}'")
     return OrgContext(org=orgName, principal=principal)
 
 

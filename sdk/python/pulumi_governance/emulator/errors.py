@@ -9,11 +9,50 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class ApiError(Exception):
+    """An answer other than success; raise one of the named subclasses below."""
+
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+class _Named(ApiError):
+    status_code = 500
+
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(self.status_code, message, headers)
+
+
+class BadRequest(_Named):
+    """400: the request cannot be served as sent (a field's type, a rule of the area)."""
+
+    status_code = 400
+
+
+class Unauthorized(_Named):
+    """401: no token, or one the emulator does not know (or that expired)."""
+
+    status_code = 401
+
+
+class Forbidden(_Named):
+    """403: a valid token that may not do this."""
+
+    status_code = 403
+
+
+class NotFound(_Named):
+    """404: the org, stack or object named in the path does not exist."""
+
+    status_code = 404
+
+
+class Conflict(_Named):
+    """409: the object exists already, or the change conflicts with the object's state."""
+
+    status_code = 409
 
 
 def error_response(

@@ -7,6 +7,9 @@ prints; adapters call a kind through the `Logic` protocol (`kind.py`) and show i
 
 from __future__ import annotations
 
+from . import oidc_issuer, org_token, schedule, webhook
 from .kind import Logic
 
-KINDS: dict[str, Logic] = {}
+KINDS: dict[str, Logic] = {
+    module.LOGIC.kind: module.LOGIC for module in (org_token, webhook, schedule, oidc_issuer)
+}

@@ -186,3 +186,22 @@ def default_organization(explicit: object | None) -> object:
     if explicit is not None:
         return explicit
     return pulumi.Config("governance").get("organization") or pulumi.get_organization()
+
+
+def default_adopt(explicit: bool | None) -> bool | None:
+    """The adopt input: given, else stack config `governance:adoptExisting` (the recovery after
+    an interrupted `pulumi up`: take over what its creates made instead of failing)."""
+    import pulumi
+
+    if explicit is not None:
+        return explicit
+    return pulumi.Config("governance").get_bool("adoptExisting") or None
+
+
+def name_seed(resource_name: str) -> str:
+    """The resource's identity in its stack, from which generated names are derived."""
+    import pulumi
+
+    return "/".join(
+        (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack(), resource_name)
+    )

@@ -1,0 +1,1 @@
+"""Emulator-only endpoints under ``/_emulator``: orgs, faults, state, reset (``routes``)."""

@@ -1,0 +1,1 @@
+"""OIDC issuers and their authorization policies: ``models`` (rules, state), ``routes`` (HTTP)."""

@@ -1,0 +1,1 @@
+"""Policy packs, their versions and uploads: ``models`` (rules, state), ``routes`` (HTTP)."""

@@ -1,0 +1,1 @@
+"""Policy violations (seeded through ``/_emulator/violations``): ``models`` and ``routes``."""

@@ -1,0 +1,1 @@
+"""Deployment schedules: ``cron``, ``models`` (rules, state) and ``routes`` (HTTP)."""

@@ -1,0 +1,1 @@
+"""Organization access tokens: ``models`` (rules, state) and ``routes`` (HTTP)."""

@@ -1,0 +1,1 @@
+"""The caller and the service: ``models`` (who a token is), ``capabilities``, ``routes``."""

@@ -1,0 +1,1 @@
+"""Webhooks: ``rules`` (formats, events), ``models`` (state), ``delivery``, ``routes`` (HTTP)."""
