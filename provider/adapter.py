@@ -10,6 +10,8 @@ engine's log under the resource; errors name the kind, the ID and the operation.
 from __future__ import annotations
 
 import asyncio
+import sys
+import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,9 +133,9 @@ class GovernanceProvider(p.Provider):
             name = _input_name(logic, ignored)
             if name in olds:
                 news[name] = olds[name]
+        # The detailed diff names each changed field, so the plan's messages (which say the
+        # same for the dynamic adapter) are not repeated.
         plan: Plan = logic.diff(request.resource_id, olds, news)
-        for message in plan.messages:
-            await self.log.info(request.urn, message)
         detailed = {
             wire_path(path, logic.fields): p.PropertyDiff(_diff_kind(change), input_diff=False)
             for path, change in plan.detailed.items()
@@ -236,7 +238,8 @@ class GovernanceProvider(p.Provider):
         api = self.client()
         try:
             return await asyncio.to_thread(action, api)
-        except (PulumiCloudError, ValueError, LookupError) as error:
+        except Exception as error:  # the user sees the text; stderr keeps the trace for -v=3
+            traceback.print_exc(file=sys.stderr)
             subject = f"{logic.kind} {rid}".strip()
             raise ProviderError(f"{operation} {subject}: {error}") from None
 
