@@ -8,6 +8,8 @@
   The venv sees the repository's .venv packages through a .pth file, so nothing is downloaded and
   the SDK is never installed into the repository's own environment (where every dynamic program
   would then demand the plugin).
+- `typescript_program(engine, dir, name, index_ts)`: a Node.js project with the generated SDK
+  `@pulumi/governance`.
 """
 
 from __future__ import annotations
@@ -83,10 +85,42 @@ def python_program(engine: EngineEnv, directory: Path, name: str, main_py: str) 
     venv = directory / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     site = Path(sysconfig.get_paths()["purelib"])
-    (next(venv.glob("lib/python*/site-packages")) / "repository.pth").write_text(f"{site}\n")
+    # (.pth files are not read from a directory a .pth file adds: our editable install's path
+    # is listed as well)
+    paths = f"{site}\n{REPO_ROOT / 'sdk' / 'python'}\n"
+    (next(venv.glob("lib/python*/site-packages")) / "repository.pth").write_text(paths)
     (directory / "requirements.txt").touch()  # `package add` appends the SDK's path to it
     package_add(engine, directory)
     return directory
+
+
+def typescript_program(engine: EngineEnv, directory: Path, name: str, index_ts: str) -> Path:
+    """A TypeScript project using the plugin through its generated SDK (`@pulumi/governance`).
+
+    `@pulumi/pulumi` comes from the npm cache that `scripts/bootstrap.sh` fills (offline)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "index.ts").write_text(textwrap.dedent(index_ts).lstrip())
+    project = directory / "Pulumi.yaml"
+    if project.exists():
+        return directory
+    project.write_text(f"name: {name}\nruntime: nodejs\n")
+    version = _pulumi_version()
+    (directory / "package.json").write_text(
+        f'{{"name": "{name}", "main": "index.ts", "private": true, '
+        f'"dependencies": {{"@pulumi/pulumi": "{version}"}}}}\n'
+    )
+    subprocess.run(
+        ["npm", "install", "--offline", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=directory, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    package_add(engine, directory)
+    return directory
+
+
+def _pulumi_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("pulumi")
 
 
 def plugin_stack(
