@@ -70,8 +70,11 @@ def _packages_section(project: Path) -> str:
     return text[index + 1 :] if index >= 0 else ""
 
 
-def python_program(engine: EngineEnv, directory: Path, name: str, main_py: str) -> Path:
-    """A Python project using the plugin through its generated SDK (`pulumi_governance_plugin`)."""
+def python_program(
+    engine: EngineEnv, directory: Path, name: str, main_py: str, add_package: bool = True
+) -> Path:
+    """A Python project using the plugin through its generated SDK (`pulumi_governance_plugin`);
+    with `add_package=False`, the same project layout without it (for the dynamic resources)."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "__main__.py").write_text(textwrap.dedent(main_py).lstrip())
     project = directory / "Pulumi.yaml"
@@ -90,7 +93,8 @@ def python_program(engine: EngineEnv, directory: Path, name: str, main_py: str) 
     paths = f"{site}\n{REPO_ROOT / 'sdk' / 'python'}\n"
     (next(venv.glob("lib/python*/site-packages")) / "repository.pth").write_text(paths)
     (directory / "requirements.txt").touch()  # `package add` appends the SDK's path to it
-    package_add(engine, directory)
+    if add_package:
+        package_add(engine, directory)
     return directory
 
 

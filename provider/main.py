@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -61,6 +62,10 @@ async def serve(engine_address: str) -> None:
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
+    # The engine stops a plugin with SIGINT and waits up to 5 s before it kills it: stop at once.
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(server.stop(grace=None)))
     print(port, flush=True)
     await server.wait_for_termination()
 

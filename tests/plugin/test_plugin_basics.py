@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 
 import grpc
 import pytest
@@ -33,3 +35,15 @@ def test_plugin_error_reads_as_its_own_text(plugin: Plugin) -> None:
     with pytest.raises(grpc.RpcError) as raised:
         plugin.check("Nothing", {})
     assert raised.value.details() == "unknown resource type governance:index:Nothing"
+
+
+def test_plugin_stops_at_once_on_interrupt() -> None:
+    """The engine stops a plugin with SIGINT and waits up to 5 s before killing it."""
+    process = Plugin()
+    process.start()
+    assert process.process is not None
+    started = time.monotonic()
+    process.process.send_signal(signal.SIGINT)
+    assert process.process.wait(timeout=5) == 0
+    assert time.monotonic() - started < 2
+    process.stop()
