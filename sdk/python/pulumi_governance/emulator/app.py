@@ -13,6 +13,7 @@ from .oidc import routes as oidc
 from .policy_groups import routes as policy_groups
 from .policy_packs import routes as policy_packs
 from .policy_results import routes as policy_results
+from .request_log import RequestLog, RequestLogMiddleware
 from .schedules import routes as schedules
 from .stacks import routes as stacks
 from .store import Store
@@ -59,9 +60,11 @@ def create_app(
     app.state.store = store
     app.state.faults = faults or Faults()
     app.state.settings = settings or Settings()
+    app.state.request_log = RequestLog()
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(DefaultJsonContentType)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
+    app.add_middleware(RequestLogMiddleware, log=app.state.request_log)  # the outermost
     return app
