@@ -52,6 +52,8 @@ class ProviderError(Exception):
 
 
 def logic_for(type_token: str) -> Logic:
+    # A component's child has a qualified type, `<parent type>$<own type>`.
+    type_token = type_token.rsplit("$", 1)[-1]
     kind = type_token.removeprefix(TOKEN_PREFIX)
     logic = KINDS.get(kind) if type_token.startswith(TOKEN_PREFIX) else None
     if logic is None:
