@@ -12,7 +12,7 @@ drift-detection schedule and a failure webhook for each stack, created only when
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pulumi
 
@@ -20,6 +20,9 @@ from pulumi_governance import functions
 from pulumi_governance.logic.stack_guardrails import pack_config
 from pulumi_governance.resources.policy_group import PolicyGroup, PolicyPackRefArgs
 from pulumi_governance.resources.schedule import Schedule
+
+if TYPE_CHECKING:
+    from pulumi_governance.api import PulumiCloudClient
 
 
 class GuardrailPackArgs(TypedDict, total=False):
@@ -88,6 +91,7 @@ def select_stacks(
     organization: str | None,
     explicit: Sequence[str],
     tags: Mapping[str, str] | None,
+    client: PulumiCloudClient | None = None,
 ) -> list[str]:
     """The explicit stacks plus every stack carrying all of `tags`, sorted, without repeats."""
     chosen = set(explicit)
@@ -96,7 +100,9 @@ def select_stacks(
         for key, value in sorted(tags.items()):
             found = {
                 s["project"] + "/" + s["stack"]
-                for s in functions.get_stacks(organization, tag_name=key, tag_value=value)
+                for s in functions.get_stacks(
+                    organization, tag_name=key, tag_value=value, client=client
+                )
             }
             matches = found if matches is None else matches & found
         chosen |= matches or set()
