@@ -7,6 +7,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import errors
 from .admin import routes as admin
+from .backend import routes as backend_routes
+from .backend import unsupported
+from .backend.gzip_body import GzipRequestBody
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
 from .oidc import routes as oidc
@@ -33,6 +36,8 @@ ROUTERS: list[APIRouter] = [
     oidc.router,
     tokens.router,
     webhooks.router,
+    backend_routes.router,
+    unsupported.router,  # last: it answers only paths no other router serves
 ]
 
 
@@ -65,6 +70,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(DefaultJsonContentType)
+    app.add_middleware(GzipRequestBody)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
     app.add_middleware(RequestLogMiddleware, log=app.state.request_log)  # the outermost
     return app
