@@ -48,7 +48,7 @@ _KIND_OF_CHANGE = {
 
 
 class ProviderError(Exception):
-    """An error for the user: its text is shown as it is (the server strips no prefix from it)."""
+    """An error for the user: `main` returns its text as the call's status message, unwrapped."""
 
 
 def logic_for(type_token: str) -> Logic:
