@@ -85,7 +85,8 @@ def test_plugin_yaml_one_field_change(hook_stack: auto.Stack, emulator: Emulator
     created = hook(emulator, hook_stack.name)
     assert created is not None and created["displayName"] == "Alerts" and created["hasSecret"]
     assert up.outputs["id"].value == f"{ORG}/{hook_stack.name}"
-    assert "hmac-key-1" not in exported_state_text(hook_stack)
+    state = exported_state_text(hook_stack)
+    assert "hmac-key-1" not in state and emulator.orgs[ORG] not in state
 
     hook_stack.set_config("displayName", auto.ConfigValue("Paged"))
     diff = preview_diff(hook_stack)
