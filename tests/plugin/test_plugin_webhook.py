@@ -120,3 +120,11 @@ def test_plugin_webhook_adopt_message_on_resource(plugin: Plugin, emulator: Emul
         plugin.sink.messages
     )
     plugin.delete("Webhook", created.id, plain(created.properties))
+
+
+def test_plugin_webhook_generated_name_follows_the_resource(plugin: Plugin) -> None:
+    """Without `name`, the generated name derives from the resource's identity, as in the SDK."""
+    unnamed = {k: v for k, v in DECLARED.items() if k != "name"}
+    first, again = checked(plugin, unnamed), checked(plugin, unnamed)
+    assert first["name"].startswith("hook-") and first["name"] == again["name"]
+    assert first["nameSeed"] == "acme/governance/dev/r"
