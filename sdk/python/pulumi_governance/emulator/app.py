@@ -7,12 +7,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import errors
 from .admin import routes as admin
+from .backend import routes as backend_routes
+from .backend import unsupported
+from .backend.gzip_body import GzipRequestBody
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
 from .oidc import routes as oidc
 from .policy_groups import routes as policy_groups
 from .policy_packs import routes as policy_packs
 from .policy_results import routes as policy_results
+from .request_log import RequestLog, RequestLogMiddleware
 from .schedules import routes as schedules
 from .stacks import routes as stacks
 from .store import Store
@@ -32,6 +36,8 @@ ROUTERS: list[APIRouter] = [
     oidc.router,
     tokens.router,
     webhooks.router,
+    backend_routes.router,
+    unsupported.router,  # last: it answers only paths no other router serves
 ]
 
 
@@ -59,9 +65,12 @@ def create_app(
     app.state.store = store
     app.state.faults = faults or Faults()
     app.state.settings = settings or Settings()
+    app.state.request_log = RequestLog()
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(DefaultJsonContentType)
+    app.add_middleware(GzipRequestBody)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
+    app.add_middleware(RequestLogMiddleware, log=app.state.request_log)  # the outermost
     return app

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import Body, Request
 
 from ..deps import AdminDep, StoreDep
 from ..errors import BadRequest
 from ..faults import Faults
+from ..request_log import RequestLog
+from ..routing import Router
 
-router = APIRouter(prefix="/_emulator")
+router = Router(prefix="/_emulator")
 
 
 def _faults(request: Request) -> Faults:
@@ -56,3 +58,19 @@ def create_org(store: StoreDep, _: AdminDep, body: Annotated[dict[str, str], Bod
     with store.tx() as tx:
         tx.ensure_org(name)
         tx.register_token(name, token, token_id=f"admin:{name}", kind="admin")
+
+
+def _log(request: Request) -> RequestLog:
+    log: RequestLog = request.app.state.request_log
+    return log
+
+
+@router.get("/requests")
+def get_requests(request: Request, _: AdminDep, since: int = 0) -> dict[str, Any]:
+    """The request log: ``since`` (a ``seq``) returns only the entries after it."""
+    return _log(request).snapshot(since)
+
+
+@router.delete("/requests", status_code=204)
+def clear_requests(request: Request, _: AdminDep) -> None:
+    _log(request).clear()

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import Body, Request, Response
 from pydantic import Field
 
 from ..deps import OrgDep, PrincipalDep, SettingsDep, StoreDep
 from ..errors import BadRequest
 from ..lookups import require_stack
+from ..routing import Router
 from ..wire import RequestBody
 from . import models
 
-router = APIRouter()
+router = Router()
 
 
 class CreateStackBody(RequestBody):
@@ -49,7 +50,7 @@ def delete(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, force: bool = False
 ) -> None:
     with store.tx() as tx:
-        models.delete_stack(tx, ctx.org, projectName, stackName)
+        models.delete_stack(tx, ctx.org, projectName, stackName, force)
 
 
 @router.get("/api/user/stacks")
