@@ -8,6 +8,7 @@ replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-202
 
 tool (
 	github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 	github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3
 )
 
@@ -174,6 +175,7 @@ require (
 	github.com/pulumi/esc v0.17.0 // indirect
 	github.com/pulumi/inflector v0.1.1 // indirect
 	github.com/pulumi/pulumi/pkg/v3 v3.188.0 // indirect
+	github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 v3.0.0-20250806165243-bee5e4fa4815 // indirect
 	github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3 v3.0.0-20250806165243-bee5e4fa4815 // indirect
 	github.com/pulumi/pulumi/sdk/v3 v3.188.0 // indirect
 	github.com/rivo/uniseg v0.4.4 // indirect

@@ -371,7 +371,9 @@ def test_sdk_drives_every_endpoint_the_emulator_serves() -> None:
         for method in route.methods or ()
     }
     operations = _sdk_operations()
-    source = Path(__file__).read_text()
+    # This module and the other SDK-driven ones (test_*_sdk.py, e.g. the stack backend's).
+    here = Path(__file__)
+    source = "".join(p.read_text() for p in [here, *sorted(here.parent.glob("test_*_sdk.py"))])
     missing = sorted(
         f"{method} {path} ({operations.get((method, path), 'no SDK operation')})"
         for method, path in served - PROSE_ONLY

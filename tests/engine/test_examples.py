@@ -1,4 +1,5 @@
-"""Every example, as the demo runs it: up, the demo's change as a preview, destroy."""
+"""Every example, as the demo runs it: up, the app stack's story, the demo's change as a preview,
+destroy."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import demo
+from devtools.demo_app import tell_app_story
 from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv, preview_diff, shows_change
 
@@ -53,6 +55,15 @@ def test_examples_up_preview_a_change_and_destroy(tmp_path: Path, engine: Engine
             "stack/search/prod/search-failures",
         ], hooks
 
+        said: list[str] = []
+        app = tell_app_story(emulator, engine.bin_dir, tmp_path, demo.ORG, say=said.append)
+        story = "\n".join(said)
+        assert "[mandatory]  required-tags" in story, story
+        assert "missing required tags: cost-center, data-class" in story, story
+        assert "-> exit code 255: blocked" in story and "-> the bucket is deployed" in story, story
+        assert "mandatory baseline@1.0.0 required-tags on invoices" in story, story
+        assert app.pulumi("stack", "output", "bucket")[1].strip() == "bucket-invoices"
+
         governance.change(gov_stack)
         diff = preview_diff(gov_stack)
         assert shows_change(diff, "version_tag", '"1.0.0"', '"1.1.0"'), diff
@@ -67,6 +78,7 @@ def test_examples_up_preview_a_change_and_destroy(tmp_path: Path, engine: Engine
         # A preview changes nothing on the service.
         assert group_stacks(emulator, "search-guardrails") == ["search/dev", "search/prod"]
 
+        app.pulumi("destroy", "--yes")
         team_stack.destroy(color="never")
         gov_stack.destroy(color="never")
         held = org_state(emulator)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_governance.resources._oidc_policies import (
+from pulumi_governance.logic.oidc_policies import (
     check_policies,
     from_wire,
     normalise_all,

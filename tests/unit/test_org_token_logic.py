@@ -6,8 +6,9 @@ import re
 
 from pulumi.output import Unknown
 
-from pulumi_governance.resources import _org_token_logic as rules
-from pulumi_governance.resources._logic import Failure
+from pulumi_governance.logic import org_token_rules as rules
+from pulumi_governance.logic.kind import Failure
+from pulumi_governance.logic.org_token import LOGIC
 
 NOW = 1_800_000_000.0
 
@@ -68,11 +69,11 @@ def test_auto_name_is_kept_until_a_replacement() -> None:
 
 def test_every_change_replaces_and_expired_replaces() -> None:
     olds = {"organization": "acme", "name": "ci", "description": "", "exact_name": False}
-    assert rules.diff(olds, {**olds, "admin": None}).changes == []
+    assert LOGIC.diff("acme/t", olds, {**olds, "admin": None}).changes == []
     changes = (("description", "d"), ("expiry", "90d"), ("keepers", {"v": 1}), ("name", "cd"),
                ("organization", "other"), ("exact_name", True))  # fmt: skip
     for key, value in changes:
-        plan = rules.diff(olds, {**olds, key: value})
+        plan = LOGIC.diff("acme/t", olds, {**olds, key: value})
         assert plan.replaces == [key] and not plan.delete_before_replace, key
-    assert rules.diff(olds, {**olds, "keepers": {"v": Unknown()}}).replaces == ["keepers"]
-    assert rules.diff({**olds, "expired": True}, olds).replaces == ["expired"]
+    assert LOGIC.diff("acme/t", olds, {**olds, "keepers": {"v": Unknown()}}).replaces == ["keepers"]
+    assert LOGIC.diff("acme/t", {**olds, "expired": True}, olds).replaces == ["expiry"]

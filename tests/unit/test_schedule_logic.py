@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pulumi_governance.resources._cron import validate_cron
-from pulumi_governance.resources._times import (
+from pulumi_governance.logic.cron import validate_cron
+from pulumi_governance.logic.times import (
     as_written,
     canonical,
     parse_time,
@@ -99,7 +99,7 @@ def _action(operation: str, **fields: object) -> dict[str, object]:
 
 
 def test_service_schedules_parse_back_to_what_the_user_wrote() -> None:
-    from pulumi_governance.resources import _schedule_wire as wire
+    from pulumi_governance.logic import schedule_actions as wire
 
     drift = _action("detect-drift", scheduleCron="0 0 * * *",
                     options={"remediateIfDriftDetected": True})  # fmt: skip
@@ -118,7 +118,7 @@ def test_service_schedules_parse_back_to_what_the_user_wrote() -> None:
 
 
 def test_listed_schedules_match_the_declared_one() -> None:
-    from pulumi_governance.resources import _schedule_wire as wire
+    from pulumi_governance.logic import schedule_actions as wire
 
     declared = {"kind": "deployment", "cron": "0 6 * * 1", "operation": "refresh"}
     assert wire.matches(_action("refresh", scheduleCron="0 6 * * 1"), declared)
@@ -127,7 +127,6 @@ def test_listed_schedules_match_the_declared_one() -> None:
     once = {"kind": "deployment", "once": "2030-01-01T00:00:00Z", "operation": "update"}
     assert wire.matches(_action("update", scheduleOnce="2030-01-01 00:00:00.000"), once)
     assert wire.matches(_action("detect-drift", scheduleCron="1 1 * * *"), {"kind": "drift"})
-    assert wire.listed({"scheduledDeployments": [{"id": "a"}]}) == [{"id": "a"}]
-    assert wire.body({"kind": "ttl", "once": "2030-01-01T01:00:00+01:00"}) == {
+    assert wire.request_body({"kind": "ttl", "once": "2030-01-01T01:00:00+01:00"}) == {
         "timestamp": "2030-01-01T00:00:00.000Z", "deleteAfterDestroy": False,
     }  # fmt: skip

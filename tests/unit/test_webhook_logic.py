@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pulumi.output import Unknown
 
-from pulumi_governance.resources import _webhook_logic as rules
-from pulumi_governance.resources._logic import Failure
+from pulumi_governance.api import hook_body
+from pulumi_governance.logic import webhook_rules as rules
+from pulumi_governance.logic.kind import Failure
+from pulumi_governance.logic.webhook import LOGIC
 
 ORG_HOOK = {"organization": "acme", "name": "a", "display_name": "A", "payload_url": "https://x.io"}
 STACK_HOOK = {**ORG_HOOK, "project": "web", "stack": "prod"}
@@ -61,29 +63,42 @@ def test_names_are_kept() -> None:
 
 def test_diff() -> None:
     olds = {**STACK_HOOK, "format": "raw", "active": True, "filters": ["a", "b"]}
-    assert rules.diff(olds, {**olds, "filters": ["b", "a"]}).changes == []
-    assert rules.diff(olds, {**olds, "format": None}).changes == []
+    assert LOGIC.diff("acme/a", olds, {**olds, "filters": ["b", "a"]}).changes == []
+    assert LOGIC.diff("acme/a", olds, {**olds, "format": None}).changes == []
     for key in ("organization", "project", "stack", "name"):
-        assert rules.diff(olds, {**olds, key: "other"}).replaces == [key]
+        assert LOGIC.diff("acme/a", olds, {**olds, key: "other"}).replaces == [key]
     for key, value in (("display_name", "B"), ("payload_url", "https://y.io"), ("active", False),
                        ("format", "slack"), ("groups", ["stacks"]), ("secret", "s")):  # fmt: skip
-        plan = rules.diff(olds, {**olds, key: value})
+        plan = LOGIC.diff("acme/a", olds, {**olds, key: value})
         assert plan.changes == [key] and plan.replaces == [], key
-    drifted = rules.diff({**olds, "secret": "s", "secret_drifted": True}, {**olds, "secret": "s"})
+    drifted = LOGIC.diff(
+        "acme/a", {**olds, "secret": "s", "secret_drifted": True}, {**olds, "secret": "s"}
+    )
     assert drifted.changes == ["secret"]
-    assert rules.describe({**olds, "secret_drifted": True}, olds, drifted) == [
-        "secret: changed outside Pulumi"
-    ]
-    assert rules.diff(olds, {**olds, "payload_url": Unknown()}).changes == ["payload_url"]
+    assert drifted.messages == ["secret: changed outside Pulumi"]
+    assert LOGIC.diff("acme/a", olds, {**olds, "payload_url": Unknown()}).changes == ["payload_url"]
+
+
+def wire_body(news: dict[str, object], olds: dict[str, object] | None = None) -> dict[str, object]:
+    return hook_body(**rules.wire_fields(news, olds))
+
+
+def test_policy_violation_events_and_the_policies_group_on_org_and_stack_hooks() -> None:
+    policy = {"filters": ["policy_violation_mandatory", "policy_violation_advisory"]}
+    assert rules.check_fields({**ORG_HOOK, **policy}) == []
+    assert rules.check_fields({**STACK_HOOK, **policy}) == []
+    assert rules.check_fields({**STACK_HOOK, "groups": ["policies"]}) == []
+    assert fields(rules.check_fields({**ENV_HOOK, **policy})) == ["filters[0]", "filters[1]"]
+    assert fields(rules.check_fields({**ENV_HOOK, "groups": ["policies"]})) == ["groups[0]"]
 
 
 def test_wire_body_and_ids() -> None:
-    body = rules.wire_body({**STACK_HOOK, "secret": "s"})
+    body = wire_body({**STACK_HOOK, "secret": "s"})
     assert (body["projectName"], body["stackName"], body["secret"]) == ("web", "prod", "s")
     assert body["format"] == "raw" and body["active"] is True
-    assert rules.wire_body(ORG_HOOK, {"secret": "s"})["secret"] == ""
-    assert "secret" not in rules.wire_body(ORG_HOOK, {})
-    assert rules.wire_body(ENV_HOOK)["envName"] == "prod"
+    assert wire_body(ORG_HOOK, {"secret": "s"})["secret"] == ""
+    assert "secret" not in wire_body(ORG_HOOK, {})
+    assert wire_body(ENV_HOOK)["envName"] == "prod"
     for hook, id in ((ORG_HOOK, "acme/a"), (STACK_HOOK, "acme/web/prod/a"),
                      (ENV_HOOK, "acme/env/infra/prod/a")):  # fmt: skip
         assert rules.hook_id(hook) == id

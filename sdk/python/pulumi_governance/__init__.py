@@ -17,6 +17,7 @@ _EXPORTS = {
     "PolicyGroupPack": "pulumi_governance.resources.policy_attachments",
     "Schedule": "pulumi_governance.resources.schedule",
     "OidcIssuer": "pulumi_governance.resources.oidc_issuer",
+    "OidcIssuerPolicyArgs": "pulumi_governance.resources.oidc_issuer",
     "OrgToken": "pulumi_governance.resources.org_token",
     "Webhook": "pulumi_governance.resources.webhook",
     "StackGuardrails": "pulumi_governance.components.guardrails",
@@ -27,7 +28,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from . import functions, functions_webhooks
     from .components.guardrails import StackGuardrails
-    from .resources.oidc_issuer import OidcIssuer
+    from .resources.oidc_issuer import OidcIssuer, OidcIssuerPolicyArgs
     from .resources.org_token import OrgToken
     from .resources.policy_attachments import PolicyGroupPack, PolicyGroupStack
     from .resources.policy_group import PolicyGroup, PolicyPackRefArgs
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OidcIssuer",
+    "OidcIssuerPolicyArgs",
     "OrgToken",
     "PolicyGroup",
     "PolicyGroupPack",

@@ -22,7 +22,13 @@ from .errors import (
 )
 from .look_before_resend import create_then_look
 from .retry import RetryPolicy, parse_retry_after
-from .webhooks import environment_scope, org_scope, preview_environment_scope, stack_scope
+from .webhooks import (
+    environment_scope,
+    hook_body,
+    org_scope,
+    preview_environment_scope,
+    stack_scope,
+)
 
 __all__ = [
     "AmbiguousWriteError",
@@ -40,6 +46,7 @@ __all__ = [
     "close_sessions",
     "create_then_look",
     "environment_scope",
+    "hook_body",
     "org_scope",
     "parse_retry_after",
     "preview_environment_scope",

@@ -18,6 +18,51 @@ if TYPE_CHECKING:
     from .client import PulumiCloudClient
 
 
+def issuer_body(
+    name: str,
+    url: str | None = None,
+    *,
+    max_expiration: int | None = None,
+    thumbprints: Sequence[str] | None = None,
+    jwks: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A register body (with `url`) or an update body (without); None fields are left out."""
+    body: dict[str, Any] = {"name": name}
+    if url is not None:
+        body["url"] = url
+    if max_expiration is not None:
+        body["maxExpiration"] = max_expiration
+    if thumbprints is not None:
+        body["thumbprints"] = list(thumbprints)
+    if jwks is not None:
+        body["jwks"] = dict(jwks)
+    return body
+
+
+def auth_policy(
+    *,
+    decision: str,
+    token_type: str,
+    permissions: Sequence[str],
+    rules: Mapping[str, Any],
+    team_name: str | None = None,
+    user_login: str | None = None,
+    runner_id: str | None = None,
+    role_id: str | None = None,
+) -> dict[str, Any]:
+    """One wire authorization policy of an issuer."""
+    policy: dict[str, Any] = {
+        "decision": decision,
+        "tokenType": token_type,
+        "authorizedPermissions": list(permissions),
+        "rules": dict(rules),
+    }
+    optional = {"teamName": team_name, "userLogin": user_login, "runnerID": runner_id,
+                "roleID": role_id}  # fmt: skip
+    policy.update({k: v for k, v in optional.items() if v})
+    return policy
+
+
 class OidcApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client

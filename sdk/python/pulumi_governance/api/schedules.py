@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 KIND_SEGMENTS = {"deployment": (), "drift": ("drift",), "ttl": ("ttl",)}
 
 
+def drift_body(cron: str, auto_remediate: bool) -> dict[str, Any]:
+    return {"scheduleCron": cron, "autoRemediate": auto_remediate}
+
+
+def ttl_body(timestamp: str, delete_after_destroy: bool) -> dict[str, Any]:
+    """`timestamp`: RFC 3339, when the stack is destroyed."""
+    return {"timestamp": timestamp, "deleteAfterDestroy": delete_after_destroy}
+
+
+def deployment_body(
+    operation: str, *, cron: str | None = None, once: str | None = None
+) -> dict[str, Any]:
+    """A raw schedule: `operation` (update, preview, refresh, destroy) on a `cron` schedule or
+    `once` at an RFC 3339 time."""
+    timing: dict[str, str | None] = {"scheduleCron": cron} if cron else {"scheduleOnce": once}
+    return {**timing, "request": {"operation": operation}}
+
+
 class SchedulesApi:
     def __init__(self, client: PulumiCloudClient) -> None:
         self._client = client
@@ -31,8 +49,11 @@ class SchedulesApi:
 
     def list(self, org: str, project: str, stack: str) -> Items:
         body = self._client.request("GET", self._path(org, project, stack, "deployment")) or {}
-        schedules: Items = body.get("schedules") or []
-        return schedules
+        # `schedules` per OpenAPI; the prose documents say `scheduledDeployments`.
+        listed = body.get("schedules")
+        if listed is None:
+            listed = body.get("scheduledDeployments")
+        return [s for s in listed or [] if isinstance(s, dict)]
 
     def find(
         self, org: str, project: str, stack: str, match: Callable[[dict[str, Any]], bool]

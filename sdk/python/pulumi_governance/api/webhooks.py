@@ -13,7 +13,7 @@ ambiguous failure: look with `find(scope, name)` (the service answers 409 for a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._paths import Items, path
@@ -36,6 +36,44 @@ def environment_scope(org: str, project: str, env: str) -> str:
 
 def preview_environment_scope(org: str, env: str) -> str:
     return path("preview", "environments", org, env, "hooks")
+
+
+def hook_body(
+    *,
+    organization: str,
+    name: str,
+    display_name: str,
+    payload_url: str,
+    active: bool = True,
+    format: str = "raw",
+    filters: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    project: str | None = None,
+    stack: str | None = None,
+    environment: str | None = None,
+    secret: str | None = None,
+) -> dict[str, Any]:
+    """The wire `Webhook` of a create or a PATCH. `secret=""` removes the hook's secret; None
+    leaves it out (kept on a PATCH)."""
+    body: dict[str, Any] = {
+        "organizationName": organization,
+        "name": name,
+        "displayName": display_name,
+        "payloadUrl": payload_url,
+        "active": active,
+        "format": format,
+        "filters": list(filters),
+        "groups": list(groups),
+    }
+    if project is not None:
+        body["projectName"] = project
+    if stack is not None:
+        body["stackName"] = stack
+    if environment is not None:
+        body["envName"] = environment
+    if secret is not None:
+        body["secret"] = secret
+    return body
 
 
 def _hook(scope: str, name: str, *rest: str) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import errors
 from .admin import routes as admin
+from .backend import routes as backend_routes
+from .backend import unsupported
+from .backend.gzip_body import GzipRequestBody
 from .deps import Settings
 from .faults import FaultMiddleware, Faults
 from .oidc import routes as oidc
@@ -34,16 +36,18 @@ ROUTERS: list[APIRouter] = [
     oidc.router,
     tokens.router,
     webhooks.router,
+    backend_routes.router,
+    unsupported.router,  # last: it answers only paths no other router serves
 ]
 
 
 class DefaultJsonContentType:
     """Treat bodies sent without Content-Type as JSON (Pulumi Cloud does not insist on it)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not any(
             k == b"content-type" for k, _ in scope.get("headers") or []
         ):
@@ -66,6 +70,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(DefaultJsonContentType)
+    app.add_middleware(GzipRequestBody)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
     app.add_middleware(RequestLogMiddleware, log=app.state.request_log)  # the outermost
     return app

@@ -55,6 +55,12 @@ class Conflict(_Named):
     status_code = 409
 
 
+class NotServed(_Named):
+    """501: an area of Pulumi Cloud the emulator deliberately does not implement."""
+
+    status_code = 501
+
+
 def error_response(
     status: int, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:

@@ -1,7 +1,9 @@
 """Fault injection for /api paths: latency, 429 (with Retry-After), 5xx, commit-then-drop.
 
 Faults are decided before the request reaches the app, in this order: rate limit per token,
-the one-shot counters (``next_429``, ``next_5xx``, ``next_drop``), then the random rates.
+the one-shot counters (``next_429``, ``next_5xx``, ``next_5xx_write``, ``next_drop``), then
+the random rates. ``next_5xx_write`` answers 5xx to the next writes only (POST, PUT, PATCH,
+DELETE), so a test can fail a create that follows reads.
 429 and 5xx are answered without touching the store. A drop runs the request to completion
 (the store commits), throws the response away and aborts the TCP connection, so the client sees
 a connection error for a write that did happen.
@@ -21,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -58,6 +61,7 @@ class FaultConfig:
     status_5xx: int = 503
     next_429: int = 0
     next_5xx: int = 0
+    next_5xx_write: int = 0
     next_drop: int = 0
     seed: int | None = None
 
@@ -98,6 +102,7 @@ class Faults:
             "status_5xx",
             "next_429",
             "next_5xx",
+            "next_5xx_write",
             "next_drop",
         ):
             new[key] = int(new[key])
@@ -124,6 +129,9 @@ class Faults:
                 return self._count("429"), c.retry_after_s
             if c.next_5xx > 0:
                 c.next_5xx -= 1
+                return self._count("5xx"), 0
+            if method in MUTATING and c.next_5xx_write > 0:
+                c.next_5xx_write -= 1
                 return self._count("5xx"), 0
             if method in MUTATING and c.next_drop > 0:
                 c.next_drop -= 1
@@ -159,11 +167,11 @@ class Faults:
 class FaultMiddleware:
     """Pure ASGI middleware (a BaseHTTPMiddleware could not suppress the response)."""
 
-    def __init__(self, app: Any, faults: Faults) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.app = app
         self.faults = faults
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api"):
             await self.app(scope, receive, send)
             return
@@ -185,10 +193,10 @@ class FaultMiddleware:
         else:
             await self.app(scope, receive, send)
 
-    async def _run_then_drop(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        held: list[dict[str, Any]] = []
+    async def _run_then_drop(self, scope: Scope, receive: Receive, send: Send) -> None:
+        held: list[Message] = []
 
-        async def hold(message: dict[str, Any]) -> None:
+        async def hold(message: Message) -> None:
             held.append(message)
 
         await self.app(scope, receive, hold)

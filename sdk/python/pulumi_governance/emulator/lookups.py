@@ -14,6 +14,8 @@ from .store import Tx
 # Stack, project and policy group names: what the service accepts in a path segment.
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 STACK, PACK_VERSION, POLICY_GROUP, ORG_TOKEN = "stack", "ppversion", "policygroup", "orgtoken"
+# A stack's current deployment, by stack id (written by the backend area's updates and imports).
+CHECKPOINT = "checkpoint"
 
 
 def stack_key(project: str, stack: str) -> str:
@@ -25,6 +27,16 @@ def require_stack(tx: Tx, org: str, project: str, stack: str) -> dict[str, Any]:
     if doc is None:
         raise NotFound(f"Stack '{org}/{project}/{stack}' not found")
     return doc
+
+
+def resource_count(deployment: dict[str, Any]) -> int:
+    """How many resources an untyped deployment (``{"version", "deployment"}``) holds."""
+    return len((deployment.get("deployment") or {}).get("resources") or [])
+
+
+def stack_resource_count(tx: Tx, org: str, stack_doc: dict[str, Any]) -> int:
+    """How many resources the stack's current deployment holds (0 before its first update)."""
+    return resource_count(tx.get(CHECKPOINT, org, stack_doc["id"]) or {})
 
 
 def version_key(name: str, version: int) -> str:

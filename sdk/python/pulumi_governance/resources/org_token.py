@@ -1,156 +1,20 @@
-"""OrgToken: an organization access token, its value a secret output.
-
-ID: `{organization}/{tokenId}`.
-Replaces: everything (`name`, `exact_name`, `description`, `expiry`, `keepers`, `admin`,
-`organization`): the service has no update of a token. The new token is created before the old
-one is deleted, so a consumer of `value` never sees a gap.
-
-Names: token names stay reserved in the organization forever, even after deletion, so by default
-the token gets the name `<name>-<7 hex>` (`token_name` output), drawn in `check` and kept while
-nothing changes; each replacement draws a fresh suffix. `exact_name=True` uses `name` as it is: such
-a token cannot be replaced (the name cannot be reused) and fails clearly instead.
-
-Expiry: an RFC 3339 time with a zone, or a lifetime counted from creation ("90d", "12h", "30m",
-"2w"); at most two years ahead; left out, the token never expires. Refresh finds the token among
-expired ones too: an expired token shows `expired: true` and the next update replaces it; one that
-is gone (deleted out of band) is dropped.
-
-Create is a POST that is not retried blindly: after an ambiguous failure the token is looked up
-by name; if it was created its value is lost (a list never shows values), so it is deleted and a
-new one is created under a fresh suffix (with `exact_name`, it is deleted and the create fails).
-The `value` output is secret in state and in stack outputs; it is never printed.
-"""
+"""OrgToken: an organization access token, its value a secret output (see
+`pulumi_governance.logic.org_token` for the rules)."""
 
 from __future__ import annotations
 
-import contextlib
-import time
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, Resource
+from pulumi.dynamic import Resource
 
-from pulumi_governance.api import AmbiguousWriteError, Conflict, NotFound, PulumiCloudClient
+from pulumi_governance.logic.org_token import LOGIC
 
-from . import _org_token_logic as rules
-from ._dynamic import GovernanceProvider, _plain, default_organization
-from ._logic import Created, Failure, Plan, Props
-
-CREATE_ATTEMPTS = 5
-
-
-class OrgTokenLogic:
-    kind = "OrgToken"
-
-    def check(self, news: Props) -> tuple[Props, list[Failure]]:
-        return self.check_against({}, news)
-
-    def check_against(self, olds: Props, news: Props) -> tuple[Props, list[Failure]]:
-        failures = rules.check_fields(olds, news)
-        inputs: Props = {
-            "description": "",
-            "exact_name": False,
-            "admin": False,
-            **{k: v for k, v in news.items() if v is not None},
-        }
-        if not failures:
-            name = rules.token_name(olds, inputs)
-            if name is not None:
-                inputs["token_name"] = name
-        return inputs, failures
-
-    def diff(self, id: str, olds: Props, news: Props) -> Plan:
-        return rules.diff(olds, news)
-
-    def create(self, api: PulumiCloudClient, news: Props) -> Created:
-        org, base = news["organization"], news["name"]
-        exact = bool(news.get("exact_name"))
-        now = time.time()
-        expires = rules.expires_at(news.get("expiry"), now)
-        if expires and expires <= now:
-            raise ValueError(f"expiry {news['expiry']!r} has passed; set a new expiry")
-        name = news.get("token_name") or (base if exact else rules.auto_name(base))
-        messages: list[str] = []
-        for _ in range(CREATE_ATTEMPTS):
-            try:
-                made = api.org_tokens.create(
-                    org, name, news.get("description") or "", expires, admin=bool(news.get("admin"))
-                )
-            except Conflict:
-                if exact:
-                    raise ValueError(
-                        f"name: organization {org} has (or had) a token named {name!r}; token "
-                        "names are reserved forever: choose another name or drop exact_name"
-                    ) from None
-                messages.append(f"the name {name} is taken; drawing a new suffix")
-                name = rules.auto_name(base)
-                continue
-            except AmbiguousWriteError:
-                found = api.org_tokens.find_by_name(org, name)
-                if found is None:
-                    continue  # never created: the same name is still free
-                with contextlib.suppress(NotFound):
-                    api.org_tokens.delete(org, str(found["id"]))
-                if exact:
-                    raise RuntimeError(
-                        f"token {name!r} was created but the reply (with its value) was lost; "
-                        "it has been deleted, and an exact name cannot be used again: choose "
-                        "another name or drop exact_name"
-                    ) from None
-                messages.append(
-                    f"token {name} was created but its value was lost in transit; deleted it"
-                )
-                name = rules.auto_name(base)
-                continue
-            outs = self._outs(news, name, expires, now)
-            outs.update(token_id=str(made["id"]), value=made["tokenValue"])
-            return Created(f"{org}/{made['id']}", outs, messages)
-        raise RuntimeError(f"could not create token {base!r} after {CREATE_ATTEMPTS} attempts")
-
-    def read(self, api: PulumiCloudClient, id: str, olds: Props) -> Props | None:
-        org, token_id = self._parse_id(id)
-        found = api.org_tokens.find_by_id(org, token_id)
-        if found is None:
-            return None
-        outs = self._outs(olds, str(found.get("name")), int(found.get("expires") or 0), time.time())
-        outs.update(organization=org, token_id=token_id, description=found.get("description", ""))
-        return outs
-
-    def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Props:
-        raise RuntimeError("an organization token cannot be updated in place; it is replaced")
-
-    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> None:
-        org, token_id = self._parse_id(id)
-        with contextlib.suppress(NotFound):
-            api.org_tokens.delete(org, token_id)
-
-    @staticmethod
-    def _outs(props: Props, name: str, expires: int, now: float) -> Props:
-        return {
-            **props,
-            "token_name": name,
-            "expires": expires,
-            "expires_at": rules.rfc3339(expires),
-            "expired": bool(expires) and expires <= now,
-        }
-
-    @staticmethod
-    def _parse_id(id: str) -> tuple[str, str]:
-        org, slash, token_id = id.partition("/")
-        if not slash or not org or not token_id or "/" in token_id:
-            raise ValueError(f"org token id {id!r} is not organization/tokenId")
-        return org, token_id
+from ._dynamic import GovernanceProvider, default_adopt, default_organization, name_seed
 
 
 class OrgTokenProvider(GovernanceProvider):
-    logic = OrgTokenLogic()
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        # The auto-name is kept from the old inputs, so this check needs them.
-        inputs, failures = self.logic.check_against(_plain(olds), _plain(news))
-        return CheckResult(
-            {**news, **inputs}, [CheckFailure(f.property, f.reason) for f in failures]
-        )
+    logic = LOGIC
 
 
 class OrgToken(Resource, module="governance", name="OrgToken"):
@@ -174,15 +38,39 @@ class OrgToken(Resource, module="governance", name="OrgToken"):
         self,
         resource_name: str,
         *,
+        organization: pulumi.Input[str] | None = None,
         name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
         expiry: pulumi.Input[str] | None = None,
         keepers: pulumi.Input[dict[str, Any]] | None = None,
         exact_name: bool | None = None,
         admin: pulumi.Input[bool] | None = None,
-        organization: pulumi.Input[str] | None = None,
+        adopt: bool | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Create an organization access token; `value` is a secret output.
+
+        Args:
+            resource_name: The resource's name in the Pulumi program (unique per kind).
+            organization: The organization that owns the token. Default: stack config
+                `governance:organization`, else the stack's organization. Changing it replaces the
+                resource.
+            name: The token's name; the service name gets a `-<7 hex>` suffix unless `exact_name` is
+                set (names stay reserved after deletion). Changing it replaces the resource.
+            description: What the token is for. Default: empty. Changing it replaces the resource.
+            expiry: When the token expires: an RFC 3339 time with a zone, or a lifetime from
+                creation such as `90d`, `12h`, `30m`, `2w`; at most two years. Default: never.
+                Changing it replaces the resource.
+            keepers: Arbitrary values; changing any of them replaces (rotates) the token. Changing
+                it replaces the resource.
+            exact_name: Use `name` as it is, without a suffix; such a token cannot be replaced.
+                Default: false. Changing it replaces the resource.
+            admin: An admin token. Default: false. Changing it replaces the resource.
+            adopt: Take over an existing token instead of failing: with `exact_name`, the token of
+                that name (`value` stays empty, it cannot be read back); otherwise one left by an
+                interrupted create is replaced. Default: false.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
+        """
         props = {
             "organization": default_organization(organization),
             "name": name,
@@ -191,6 +79,8 @@ class OrgToken(Resource, module="governance", name="OrgToken"):
             "keepers": keepers,
             "exact_name": exact_name,
             "admin": admin,
+            "adopt": default_adopt(adopt),
+            "name_seed": name_seed(resource_name),
             **dict.fromkeys(
                 ("token_name", "token_id", "value", "expires", "expires_at", "expired")
             ),

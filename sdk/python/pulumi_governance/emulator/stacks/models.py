@@ -10,7 +10,13 @@ import uuid
 from typing import Any
 
 from ..errors import BadRequest, Conflict, NotFound
-from ..lookups import NAME_RE, STACK, require_stack, stack_key
+from ..lookups import (
+    NAME_RE,
+    STACK,
+    require_stack,
+    stack_key,
+    stack_resource_count,
+)
 from ..store import DEFAULT_POLICY_GROUP, Tx
 
 TAG_NAME_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
@@ -62,9 +68,12 @@ def create_stack(
     return doc
 
 
-def delete_stack(tx: Tx, org: str, project: str, stack: str) -> None:
-    """Delete a stack and take it out of every policy group."""
-    require_stack(tx, org, project, stack)
+def delete_stack(tx: Tx, org: str, project: str, stack: str, force: bool = False) -> None:
+    """Delete a stack and take it out of every policy group; one that still has resources only
+    with ``force`` (the service's message, which the CLI recognises)."""
+    doc = require_stack(tx, org, project, stack)
+    if not force and stack_resource_count(tx, org, doc):
+        raise BadRequest("Bad Request: Stack still contains resources.")
     tx.delete(STACK, org, stack_key(project, stack))
     tx.index_tags(org, stack_key(project, stack), {})
     tx.remove_from_groups(org, project, stack)

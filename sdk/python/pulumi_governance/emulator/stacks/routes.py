@@ -50,7 +50,7 @@ def delete(
     ctx: OrgDep, store: StoreDep, projectName: str, stackName: str, force: bool = False
 ) -> None:
     with store.tx() as tx:
-        models.delete_stack(tx, ctx.org, projectName, stackName)
+        models.delete_stack(tx, ctx.org, projectName, stackName, force)
 
 
 @router.get("/api/user/stacks")
