@@ -8,7 +8,7 @@ this emulator itself)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, Response
@@ -26,25 +26,26 @@ Json = Annotated[dict[str, Any], Body()]
 PREVIEW_PROJECT = "default"
 
 
-def org_scope(ctx: OrgDep) -> Scope:
+# The scope dependencies are async, as every dependency here: none waits on more than the store.
+async def org_scope(ctx: OrgDep) -> Scope:
     return models.org_scope(ctx.org)
 
 
-def stack_scope(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Scope:
+async def stack_scope(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Scope:
     with store.tx() as tx:
         require_stack(tx, ctx.org, projectName, stackName)
     return models.stack_scope(ctx.org, projectName, stackName)
 
 
-def env_scope(ctx: OrgDep, projectName: str, envName: str) -> Scope:
+async def env_scope(ctx: OrgDep, projectName: str, envName: str) -> Scope:
     return models.env_scope(ctx.org, projectName, envName)
 
 
-def preview_env_scope(ctx: OrgDep, envName: str) -> Scope:
+async def preview_env_scope(ctx: OrgDep, envName: str) -> Scope:
     return models.env_scope(ctx.org, PREVIEW_PROJECT, envName)
 
 
-def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
+def _register(prefix: str, scope_dep: Callable[..., Awaitable[Scope]]) -> None:
     dep = Depends(scope_dep)
 
     @router.get(prefix)
