@@ -34,9 +34,9 @@ PROSE_ONLY = {
 class Sdk:
     """The SDK's API classes on one client of the emulator (an org admin token)."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Emulator, token: str | None = None) -> None:
         config = Configuration()
-        config.host, config.access_token = emu.url, emu.token
+        config.host, config.access_token = emu.url, token or emu.token
         client = ApiClient(config)
         self.org = emu.org
         self.users = apis.UsersApi(client)
@@ -187,10 +187,11 @@ def test_sdk_policy_groups_create_update_batch_rename(sdk: Sdk) -> None:
     sdk.orgs.delete_policy_group(sdk.org, new_name)
 
 
-def test_sdk_policy_violations(sdk: Sdk, emulator: Emulator) -> None:
-    org = unique("org")
-    emulator.request("POST", "/_emulator/orgs", json={"name": org, "token": emulator.token})
+def test_sdk_policy_violations(emulator: Emulator) -> None:
+    org, token = unique("org"), unique("token")
+    emulator.request("POST", "/_emulator/orgs", json={"name": org, "token": token})
     emulator.seed_violations([{"message": "too big"}], org=org)
+    sdk = Sdk(emulator, token)
     found = sdk.orgs.list_policy_violations_v2(org).policy_violations
     assert [v.message for v in found] == ["too big"]
 

@@ -12,7 +12,7 @@ import uvicorn
 from .app import create_app
 from .deps import Settings
 from .faults import DroppableH11Protocol, FaultConfig, Faults
-from .stacks.models import create_stack, parse_stack_ref
+from .stacks.models import create_stack, parse_stack_ref, set_tag
 from .store import Store
 
 
@@ -55,11 +55,9 @@ def seed(store: Store, args: argparse.Namespace) -> None:
             if not sep:
                 raise SystemExit(f"--stack-tag {spec!r}: expected ORG/PROJECT/STACK=KEY=VALUE")
             org, project, stack = parse_stack_ref(ref)
-            doc = tx.get("stack", org, f"{project}/{stack}")
-            if doc is None:
+            if tx.get("stack", org, f"{project}/{stack}") is None:
                 raise SystemExit(f"--stack-tag {spec!r}: unknown stack")
-            doc["tags"][key] = value
-            tx.put("stack", org, f"{project}/{stack}", doc)
+            set_tag(tx, org, project, stack, key, value)
 
 
 class _Server(uvicorn.Server):

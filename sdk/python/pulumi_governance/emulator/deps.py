@@ -18,12 +18,14 @@ class Settings:
     user_login: str = "emulator-admin"
 
 
-def get_store(request: Request) -> Store:
+# The dependencies are ``async``: they do no blocking work (a cached token look-up at most), and a
+# sync dependency would cost a trip through the thread pool on every request.
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -36,18 +38,23 @@ def bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def get_principal(request: Request, store: Annotated[Store, Depends(get_store)]) -> Principal:
+def authenticate(request: Request) -> Principal:
     value = bearer(request)
-    if value is None:
-        raise Unauthorized("Unauthorized: No credentials provided or are invalid.")
-    with store.tx() as tx:
-        principal = tx.authenticate(value)
+    principal = None if value is None else request.app.state.store.authenticate(value)
     if principal is None:
         raise Unauthorized("Unauthorized: No credentials provided or are invalid.")
+    assert isinstance(principal, Principal)
     return principal
 
 
-def get_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+# Each dependency below reads what it needs from the request itself rather than through further
+# dependencies: FastAPI resolves a dependency tree on every request, and a flat one is cheaper.
+async def get_principal(request: Request) -> Principal:
+    return authenticate(request)
+
+
+async def get_admin(request: Request) -> Principal:
+    principal = authenticate(request)
     if not principal.is_admin:
         raise Forbidden("Forbidden: an admin token is required")
     return principal
@@ -59,12 +66,10 @@ class OrgContext:
     principal: Principal
 
 
-def get_org(
-    orgName: str,
-    principal: Annotated[Principal, Depends(get_principal)],
-    store: Annotated[Store, Depends(get_store)],
-) -> OrgContext:
+async def get_org(orgName: str, request: Request) -> OrgContext:
+    principal = authenticate(request)
     if orgName not in principal.orgs:
+        store: Store = request.app.state.store
         with store.tx() as tx:
             exists = tx.org_exists(orgName)
         if not exists:

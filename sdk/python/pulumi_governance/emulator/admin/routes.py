@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import Body, Request
 
 from ..deps import AdminDep, StoreDep
 from ..errors import BadRequest
 from ..faults import Faults
 from ..request_log import RequestLog
+from ..routing import Router
 
-router = APIRouter(prefix="/_emulator")
+router = Router(prefix="/_emulator")
 
 
 def _faults(request: Request) -> Faults:

@@ -51,17 +51,6 @@ _IDENTITY = (
 _RANK = {"disabled": 0, "advisory": 1, "remediate": 2, "mandatory": 3}
 
 
-def _member(group: dict[str, Any], project: str, stack: str) -> bool:
-    return (
-        group.get("entityType", "stacks") == "stacks"
-        and {
-            "name": stack,
-            "routingProject": project,
-        }
-        in group["stacks"]
-    )
-
-
 def _level(config: dict[str, Any], key: str) -> str | None:
     value = config.get(key)
     if isinstance(value, str):
@@ -104,8 +93,9 @@ def required_policies(
 ) -> list[dict[str, Any]]:
     """The ``requiredPolicies`` of an update reply; each entry also carries ``mode`` (ours)."""
     applied_by: dict[str, list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]] = {}
-    for _, _, group in tx.list(POLICY_GROUP, org):
-        if not _member(group, project, stack):
+    for name in tx.groups_of(org, project, stack):
+        group = tx.get(POLICY_GROUP, org, name)
+        if group is None or group.get("entityType", "stacks") != "stacks":
             continue
         for applied in group["appliedPolicyPacks"]:
             doc = tx.get(PACK_VERSION, org, version_key(applied["name"], applied["version"]))

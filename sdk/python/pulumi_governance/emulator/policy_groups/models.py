@@ -100,19 +100,33 @@ class UpdateBody(RequestBody):
 
 
 def require_group(tx: Tx, org: str, name: str) -> dict[str, Any]:
+    """The group as the API shows it, its stacks included (kept as rows in the store)."""
     group = tx.get(GROUP, org, name)
     if group is None:
         raise NotFound(f"Policy Group '{name}' not found")
+    group["stacks"] = tx.members(org, name)
     return group
 
 
-def summary(group: dict[str, Any]) -> dict[str, Any]:
+def _save(tx: Tx, org: str, name: str, group: dict[str, Any], before: list[dict[str, str]]) -> None:
+    """Store the group's document and the change of its members since ``before``."""
+    after = group.pop("stacks")
+    kept = {(s["routingProject"], s["name"]) for s in after}
+    for s in before:
+        if (s["routingProject"], s["name"]) not in kept:
+            tx.remove_member(org, name, s["routingProject"], s["name"])
+    for s in after:
+        tx.add_member(org, name, s["routingProject"], s["name"])
+    tx.put(GROUP, org, name, group)
+
+
+def summary(tx: Tx, org: str, group: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": group["name"],
         "isOrgDefault": group["isOrgDefault"],
         "entityType": group["entityType"],
         "mode": group["mode"],
-        "numStacks": len(group["stacks"]),
+        "numStacks": tx.member_count(org, group["name"]),
         "numAccounts": len(group["accounts"]),
         "numEnabledPolicyPacks": len(group["appliedPolicyPacks"]),
     }
@@ -204,6 +218,7 @@ def _add_pack(group: dict[str, Any], entry: dict[str, Any]) -> None:
 
 def apply_updates(tx: Tx, org: str, name: str, ops: list[UpdateBody]) -> None:
     group = require_group(tx, org, name)
+    before = list(group["stacks"])
     for op in ops:
         _refuse_match_rules(op)
     for op in ops:  # adds
@@ -260,13 +275,14 @@ def apply_updates(tx: Tx, org: str, name: str, ops: list[UpdateBody]) -> None:
         if tx.get(GROUP, org, new_name) is not None:
             raise Conflict(f"Policy Group '{new_name}' already exists")
         tx.delete(GROUP, org, name)
+        tx.rename_members(org, name, new_name)
         group["name"] = new_name
         name = new_name
-    tx.put(GROUP, org, name, group)
+    _save(tx, org, name, group, before)
 
 
 def list_groups(tx: Tx, org: str) -> list[dict[str, Any]]:
-    return [summary(g) for _, _, g in tx.list(GROUP, org)]
+    return [summary(tx, org, g) for _, _, g in tx.list(GROUP, org)]
 
 
 def create_group(tx: Tx, org: str, body: NewGroupBody) -> None:
@@ -280,7 +296,6 @@ def create_group(tx: Tx, org: str, body: NewGroupBody) -> None:
         "isOrgDefault": False,
         "entityType": body.entityType,
         "mode": body.mode or ("audit" if body.entityType == "accounts" else "preventative"),
-        "stacks": [],
         "accounts": [],
         "appliedPolicyPacks": [],
     }
@@ -294,11 +309,12 @@ def delete_group(tx: Tx, org: str, name: str) -> None:
     if group["isOrgDefault"]:
         raise BadRequest("Cannot delete the default Policy Group")
     tx.delete(GROUP, org, name)
+    tx.drop_members(org, name)
 
 
 def metadata(tx: Tx, org: str) -> dict[str, int]:
     stacks = {k for _, k, _ in tx.list(STACK, org)}
-    groups = [g for _, _, g in tx.list(GROUP, org)]
+    groups = [{**g, "stacks": tx.members(org, key)} for _, key, g in tx.list(GROUP, org)]
 
     def covered(mode: str | None) -> set[str]:
         return {
@@ -328,8 +344,7 @@ def metadata(tx: Tx, org: str) -> dict[str, int]:
 
 def groups_of_stack(tx: Tx, org: str, project: str, stack: str) -> list[dict[str, Any]]:
     require_stack(tx, org, project, stack)
-    ref = {"name": stack, "routingProject": project}
-    return [g for _, _, g in tx.list(GROUP, org) if ref in g["stacks"]]
+    return [g for g in (tx.get(GROUP, org, n) for n in tx.groups_of(org, project, stack)) if g]
 
 
 def required_policies(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from ..deps import OrgDep, StoreDep
+from ..routing import Router
 from . import models
 from .models import NewGroupBody, UpdateBody
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/api/orgs/{orgName}/policygroups")
@@ -72,7 +73,7 @@ def stack_policy_groups(
 ) -> dict[str, Any]:
     with store.tx() as tx:
         groups = models.groups_of_stack(tx, ctx.org, projectName, stackName)
-    return {"policyGroups": [models.summary(g) for g in groups]}
+        return {"policyGroups": [models.summary(tx, ctx.org, g) for g in groups]}
 
 
 @router.get("/api/stacks/{orgName}/{projectName}/{stackName}/policypacks")

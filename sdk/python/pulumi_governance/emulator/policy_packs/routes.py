@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import Header, Request, Response
 from pydantic import ConfigDict, Field
 
 from ..deps import OrgDep, StoreDep
 from ..lookups import find_version, latest_complete
+from ..routing import Router
 from ..wire import RequestBody
 from . import models
 
-router = APIRouter()
+router = Router()
 
 EnforcementLevel = Literal["advisory", "mandatory", "remediate", "disabled"]
 

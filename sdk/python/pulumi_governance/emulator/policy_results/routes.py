@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import Body
 
 from ..deps import AdminDep, OrgDep, SettingsDep, StoreDep
+from ..routing import Router
 from . import models
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/api/orgs/{orgName}/policyresults/violationsv2")

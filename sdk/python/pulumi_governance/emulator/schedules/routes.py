@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import Body, Response
 
 from ..deps import OrgDep, StoreDep
+from ..routing import Router
 from . import models
 
-router = APIRouter()
+router = Router()
 
 BASE = "/api/stacks/{orgName}/{projectName}/{stackName}/deployments"
 Json = Annotated[dict[str, Any], Body()]

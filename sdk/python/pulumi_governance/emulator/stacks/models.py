@@ -10,14 +10,7 @@ import uuid
 from typing import Any
 
 from ..errors import BadRequest, Conflict, NotFound
-from ..lookups import (
-    NAME_RE,
-    POLICY_GROUP,
-    STACK,
-    require_stack,
-    stack_key,
-    stack_resource_count,
-)
+from ..lookups import NAME_RE, STACK, require_stack, stack_key, stack_resource_count
 from ..store import DEFAULT_POLICY_GROUP, Tx
 
 TAG_NAME_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
@@ -53,7 +46,7 @@ def create_stack(
     """Create a stack and put it in the org's default policy group (as Pulumi Cloud does)."""
     if tx.get(STACK, org, stack_key(project, stack)) is not None:
         raise Conflict(f"Stack '{stack}' already exists")
-    doc = {
+    doc: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "orgName": org,
         "projectName": project,
@@ -64,10 +57,8 @@ def create_stack(
         "created": int(time.time()),
     }
     tx.put(STACK, org, stack_key(project, stack), doc)
-    group = tx.get(POLICY_GROUP, org, DEFAULT_POLICY_GROUP)
-    if group is not None:
-        group["stacks"].append({"name": stack, "routingProject": project})
-        tx.put(POLICY_GROUP, org, DEFAULT_POLICY_GROUP, group)
+    tx.index_tags(org, stack_key(project, stack), doc["tags"])
+    tx.add_member(org, DEFAULT_POLICY_GROUP, project, stack)
     return doc
 
 
@@ -78,11 +69,8 @@ def delete_stack(tx: Tx, org: str, project: str, stack: str, force: bool = False
     if not force and stack_resource_count(tx, org, doc):
         raise BadRequest("Bad Request: Stack still contains resources.")
     tx.delete(STACK, org, stack_key(project, stack))
-    ref = {"name": stack, "routingProject": project}
-    for _, key, group in tx.list(POLICY_GROUP, org):
-        if ref in group["stacks"]:
-            group["stacks"] = [s for s in group["stacks"] if s != ref]
-            tx.put(POLICY_GROUP, org, key, group)
+    tx.index_tags(org, stack_key(project, stack), {})
+    tx.remove_from_groups(org, project, stack)
 
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +91,18 @@ def _decode_token(token: str) -> tuple[str, str]:
     return org, key
 
 
+def _summary(org: str, key: str, stack_id: str, base: str) -> dict[str, Any]:
+    project, _, stack = key.partition("/")
+    return {
+        "id": stack_id,
+        "orgName": org,
+        "projectName": project,
+        "stackName": stack,
+        "resourceCount": 0,
+        "links": {"self": f"{base}/api/stacks/{org}/{key}"},
+    }
+
+
 def list_page(
     tx: Tx,
     orgs: frozenset[str],
@@ -114,44 +114,42 @@ def list_page(
     tag_value: str | None = None,
     continuation: str | None = None,
 ) -> dict[str, Any]:
-    """One page of the caller's stacks (``ListUserStacks``), ordered by org, project, stack."""
-    after = _decode_token(continuation) if continuation else None
-    rows = [
-        (org, key, doc)
-        for org, key, doc in tx.list(STACK)
-        if org in orgs
-        and (organization is None or org == organization)
-        and (project is None or doc["projectName"] == project)
-        and (tag_name is None or tag_name in doc["tags"])
-        and (tag_value is None or tag_name is None or doc["tags"].get(tag_name) == tag_value)
-    ]
-    if after is not None:
-        rows = [r for r in rows if (r[0], r[1]) > after]
+    """One page of the caller's stacks (``ListUserStacks``), ordered by org, project, stack.
+
+    Each org is read through the store's indexes from where the page starts, so a page costs
+    the same whatever the size of the org."""
+    after_org, after_key = _decode_token(continuation) if continuation else ("", "")
+    wanted = sorted(o for o in orgs if (organization is None or o == organization))
+    tag = None if tag_name is None else (tag_name, tag_value)
+    rows: list[tuple[str, str, str]] = []
+    for org in wanted:
+        if org < after_org:
+            continue
+        start = after_key if org == after_org else ""
+        found = tx.stack_page(org, start, limit + 1 - len(rows), project=project, tag=tag)
+        rows += [(org, key, stack_id) for key, stack_id in found]
+        if len(rows) > limit:
+            break
     page = rows[:limit]
     base = base_url.rstrip("/")
-    out: dict[str, Any] = {
-        "stacks": [
-            {
-                "id": doc["id"],
-                "orgName": doc["orgName"],
-                "projectName": doc["projectName"],
-                "stackName": doc["stackName"],
-                "resourceCount": 0,
-                "links": {
-                    "self": f"{base}/api/stacks/{doc['orgName']}/{doc['projectName']}"
-                    f"/{doc['stackName']}"
-                },
-            }
-            for _, _, doc in page
-        ]
-    }
+    out: dict[str, Any] = {"stacks": [_summary(org, key, i, base) for org, key, i in page]}
     if len(rows) > limit:
         out["continuationToken"] = _encode_token(page[-1][0], page[-1][1])
     return out
 
 
 def _save(tx: Tx, doc: dict[str, Any]) -> None:
-    tx.put(STACK, doc["orgName"], stack_key(doc["projectName"], doc["stackName"]), doc)
+    key = stack_key(doc["projectName"], doc["stackName"])
+    tx.put(STACK, doc["orgName"], key, doc)
+    tx.index_tags(doc["orgName"], key, doc["tags"])
+
+
+def set_tag(tx: Tx, org: str, project: str, stack: str, name: str, value: str) -> None:
+    """Set one tag whether or not it exists (the emulator's own seeding)."""
+    check_tag(name, value)
+    doc = require_stack(tx, org, project, stack)
+    doc["tags"][name] = value
+    _save(tx, doc)
 
 
 def _builtin(name: str) -> bool:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import Body, Request, Response
 from pydantic import Field
 
 from ..deps import OrgDep, PrincipalDep, SettingsDep, StoreDep
 from ..errors import BadRequest
 from ..lookups import require_stack
+from ..routing import Router
 from ..wire import RequestBody
 from . import models
 
-router = APIRouter()
+router = Router()
 
 
 class CreateStackBody(RequestBody):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import Body, Query, Response
 
 from ..deps import OrgDep, SettingsDep, StoreDep
+from ..routing import Router
 from ..wire import page
 from . import models
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/api/orgs/{orgName}/tokens")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from ..deps import PrincipalDep, SettingsDep, StoreDep
+from ..routing import Router
 from . import capabilities
 from . import models as users
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/api/user")

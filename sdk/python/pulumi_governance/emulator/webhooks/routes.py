@@ -11,15 +11,16 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Response
+from fastapi import Body, Depends, Response
 
 from ..deps import OrgDep, StoreDep
 from ..errors import NotFound
 from ..lookups import require_stack
+from ..routing import Router
 from . import delivery, models
 from .models import Scope
 
-router = APIRouter()
+router = Router()
 
 Json = Annotated[dict[str, Any], Body()]
 PREVIEW_PROJECT = "default"
