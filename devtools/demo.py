@@ -1,13 +1,15 @@
 """The demo: an emulated Pulumi Cloud organization, governed by the programs in examples/.
 
 Run it with `bash scripts/demo.sh`. It starts the emulator with tagged stacks and SQLite storage
-under .work/demo, runs `pulumi up` of `governance-stack` and `team-guardrails` against it, prints
+under .work/demo, runs `pulumi up` of `governance-stack`, `team-guardrails` and
+`team-guardrails-yaml` (the same team through the provider plugin, from YAML) against it, prints
 the outputs (secrets masked) and what the emulator now holds; then the app stack payments/prod
 (examples/app-payments, the CLI logged in to the emulator as its backend) is blocked by the
 baseline pack for a missing tag, passes once fixed, and the violation shows in the look-up
 (`demo_app`); then it makes one change to each governance example and prints the preview diff a
 reviewer would read, destroys everything and stops the emulator.
-The engine tests run the same examples with the same changes (tests/engine/test_examples.py).
+The engine tests run the same examples with the same changes (tests/engine/test_examples.py,
+test_plugin_component.py).
 """
 
 from __future__ import annotations
@@ -88,12 +90,27 @@ def examples(emulator: Emulator, pack_copy: Path) -> list[Example]:
     ]
 
 
+def plugin_examples(emulator: Emulator) -> list[Example]:
+    """Examples that use the provider plugin: the team's guardrails from YAML, shown with the same
+    re-tag as team-guardrails, so the two previews of one change sit side by side."""
+
+    def tag_another_search_stack(stack: auto.Stack) -> str:
+        path = f"/api/stacks/{ORG}/payments/staging/tags/team"
+        emulator.request("PATCH", path, json={"name": "team", "value": "search"}).raise_for_status()
+        return "the same re-tag, previewed through the provider plugin (field-level diff)"
+
+    config = {"team": "search", "packVersion": "1.0.0"}
+    return [Example("team-guardrails-yaml", config, tag_another_search_stack)]
+
+
 def example_stack(
     engine: EngineEnv, emulator: Emulator, example: Example, work: Path
 ) -> auto.Stack:
     """A stack of a copy of the example (stack config files are written beside the program)."""
     program = work / "programs" / example.directory
     shutil.copytree(REPO_ROOT / "examples" / example.directory, program)
+    project = program / "Pulumi.yaml"  # a plugin example names the repository relatively
+    project.write_text(project.read_text().replace(" ../..@", f" {REPO_ROOT}@"))
     config: dict[str, str | tuple[str, bool]] = {
         "governance:organization": ORG,
         "governance:apiUrl": emulator.url,
@@ -134,7 +151,7 @@ def main() -> int:
     print("stacks: " + ", ".join(f"{s} {t}" for s, t in TAGGED_STACKS.items()))
     bin_dir = pulumi_bin_dir()
     engine = EngineEnv(root=WORK / "engine", bin_dir=bin_dir)
-    plan = examples(emulator, pack_copy)
+    plan = examples(emulator, pack_copy) + plugin_examples(emulator)
     stacks: list[auto.Stack] = []
     app: AppStack | None = None
     try:

@@ -1,7 +1,9 @@
 """The bundled Pulumi Cloud emulator as a real process on loopback, for tests, demo and benchmarks.
 
-``Emulator`` attributes: ``url``, ``org``/``token`` (admin token of ``org``), ``other_org``/
-``other_token`` (a second org, for 403 tests), ``orgs`` (org -> admin token), ``db``, ``port``,
+``Emulator(workdir, ..., python=<interpreter>, cwd=<directory>)`` runs it with that interpreter
+(default: this one) from that directory (default: the repository). Attributes: ``url``,
+``org``/``token`` (admin token of ``org``), ``other_org``/``other_token`` (a second org, for 403
+tests), ``orgs`` (org -> admin token), ``db``, ``port``,
 ``process``. Methods: ``start()``, ``stop(kill=False)``, ``restart(kill=False)`` (SIGTERM, or
 SIGKILL, then start again on the same db and, if free, port), ``request(method, path, token=...)``,
 ``headers(token=None)``, ``set_faults(**kw)``, ``faults()``, ``clear_faults()``, ``state()``,
@@ -33,8 +35,11 @@ class Emulator:
         page_size: int = 100,
         extra_args: list[str] | None = None,
         stacks: Sequence[str] = (),
+        python: str = sys.executable,
+        cwd: Path = REPO,
     ):
         self.workdir = workdir
+        self.python, self.cwd = python, cwd
         workdir.mkdir(parents=True, exist_ok=True)
         self.db = workdir / "emulator.db"
         self.log = workdir / "emulator.log"
@@ -53,7 +58,7 @@ class Emulator:
     def start(self, port: int | None = None) -> None:
         port = self.port if port is None else port
         cmd = [
-            sys.executable, "-m", "pulumi_governance.emulator",
+            self.python, "-m", "pulumi_governance.emulator",
             "--host", "127.0.0.1", "--port", str(port), "--db", str(self.db),
             "--org", self.org, "--token", self.token,
             "--org", self.other_org, "--token", self.other_token,
@@ -62,7 +67,7 @@ class Emulator:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=log, cwd=REPO, env=env
+                cmd, stdout=subprocess.PIPE, stderr=log, cwd=self.cwd, env=env
             )
         line = self._first_line(timeout=30)
         url = line[line.index("http://") :].split()[0]

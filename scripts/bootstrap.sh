@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up what the demo and the tests need, and is cheap to run again: the virtual environment in
-# .venv with pulumi-governance and its development dependencies, the pulumi CLI with its language
-# hosts (built once into a cache outside the repository), and the npm cache warmed with the
-# @pulumi/pulumi SDK of the same version, so that `npm install --offline` works in tests.
+# .venv with pulumi-governance and its development dependencies (runtime dependencies at their
+# floor; PULUMI_GOVERNANCE_DEPS=newest makes .venv-newest with the newest instead), the pulumi
+# CLI with its language hosts (built once into a cache outside the repository), and the npm cache
+# warmed with the @pulumi/pulumi SDK of the same version, so that `npm install --offline` works.
 # Prints one line per step on stderr, and the CLI's directory as its last line on stdout.
 set -euo pipefail
 
@@ -15,28 +16,55 @@ source scripts/lib/versions.sh
 steps_log_init "$repo_root"
 
 python="${PYTHON:-python3}"
-venv=.venv
+# Which versions of the runtime dependencies: "floor" pins each to the lowest version pyproject.toml
+# allows (scripts/floor_constraints.py), "newest" takes the newest the registry serves (refreshed
+# daily). The pulumi CLI is the same for both.
+deps="${PULUMI_GOVERNANCE_DEPS:-floor}"
+case "$deps" in
+    floor) venv=.venv ;;
+    newest) venv=.venv-newest ;;
+    *) echo "setup: PULUMI_GOVERNANCE_DEPS must be floor or newest, not '$deps'" >&2; exit 2 ;;
+esac
 if [[ -x "$venv/bin/python" ]]; then
     step_done "virtualenv $venv" "present"
 else
     step "virtualenv $venv ($($python --version))" "$python" -m venv "$venv"
 fi
 
-# Reinstall only when the dependency declaration changed.
+# Reinstall only when the dependency declaration changed (and, for "newest", once a day).
 stamp="$venv/.pulumi-governance-deps"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$deps $(sha256sum pyproject.toml scripts/floor_constraints.py | sha256sum | cut -c1-16)"
+[[ "$deps" != newest ]] || want="$want $(date -u +%F)"
 if [[ "$(cat "$stamp" 2>/dev/null || true)" == "$want" ]]; then
-    step_done "pulumi-governance and dev dependencies" "up to date"
+    step_done "dependencies in $venv ($deps)" "up to date"
 else
     install_deps() {
         export PIP_DISABLE_PIP_VERSION_CHECK=1
+        local pip=("$venv/bin/python" -m pip install)
         # pulumi declares pip>=24.3.1,<26 (its language host runs pip)
-        "$venv/bin/python" -m pip install 'pip>=24.3.1,<26'
-        "$venv/bin/python" -m pip install -e '.[dev]'
+        "${pip[@]}" 'pip>=24.3.1,<26'
+        if [[ "$deps" == floor ]]; then
+            "$venv/bin/python" scripts/floor_constraints.py >"$venv/floor-constraints.txt"
+            cat "$venv/floor-constraints.txt"
+            "${pip[@]}" -c "$venv/floor-constraints.txt" -e '.[dev]'
+        else
+            "${pip[@]}" --upgrade --upgrade-strategy eager -e '.[dev]'
+        fi
+        "$venv/bin/python" -m pip list
     }
-    step "pulumi-governance and dev dependencies into $venv" install_deps
+    step "dependencies into $venv ($deps)" install_deps
     echo "$want" >"$stamp"
 fi
+versions="$("$venv/bin/python" - <<'PY'
+import subprocess
+import sys
+from importlib.metadata import version
+pins = subprocess.run([sys.executable, "scripts/floor_constraints.py"], capture_output=True, text=True)
+names = [line.split("==")[0] for line in pins.stdout.split()]
+print(", ".join(f"{name} {version(name)}" for name in names))
+PY
+)"
+step_note "$versions"
 
 cli_dir="$(bash scripts/install-pulumi-cli.sh | tail -1)"
 

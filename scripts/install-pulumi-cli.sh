@@ -29,8 +29,11 @@ source "$repo_root/scripts/lib/steps.sh"
 source "$repo_root/scripts/lib/versions.sh"
 
 PULUMI_VERSION="$(pulumi_cli_version "$repo_root")"
-# Bump when the way binaries are built or assembled changes.
-RECIPE="4 tags=osusergo,grpcnotrace trimpath cgo=0 stripped"
+# How each binary is built: part of every binary's cache key (changing it rebuilds them all).
+BUILD_RECIPE="3 tags=osusergo,grpcnotrace trimpath cgo=0 stripped"
+# What the assembled set holds beside the binaries: bump it when a shim is added, which then
+# costs a second (the binaries' builds are reused).
+SET_RECIPE="4 shims: python-exec resource-python analyzer-policy-python resource-nodejs"
 HOSTS=(pulumi-language-python pulumi-language-nodejs pulumi-language-yaml)
 
 on_path_ok() {
@@ -50,7 +53,7 @@ fi
 
 cache_root="${PULUMI_GOVERNANCE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-governance}"
 set_key="$( (cat "$wrapper/go.mod" "$wrapper/go.sum"
-    echo "$YAML_HOST_MODULE@$YAML_HOST_VERSION $YAML_HOST_SUM $RECIPE") | sha256sum | cut -c1-12)"
+    echo "$YAML_HOST_MODULE@$YAML_HOST_VERSION $YAML_HOST_SUM $BUILD_RECIPE $SET_RECIPE") | sha256sum | cut -c1-12)"
 install_dir="$cache_root/pulumi-cli/v$PULUMI_VERSION-$set_key"
 bin_dir="$install_dir/bin"
 
@@ -97,7 +100,7 @@ step "Go modules for pulumi v$PULUMI_VERSION" bash -c 'go mod download -x && go 
 # tool_key PACKAGE: what a build of PACKAGE depends on, as a short hash.
 tool_key() {
     {
-        echo "$go_version $RECIPE $PULUMI_VERSION $1"
+        echo "$go_version $BUILD_RECIPE $PULUMI_VERSION $1"
         go list -deps -tags osusergo,grpcnotrace \
             -f '{{with .Module}}{{.Path}}@{{.Version}}{{with .Replace}}=>{{.Path}}@{{.Version}}{{end}}{{end}}' \
             "$1" | sort -u
@@ -127,7 +130,7 @@ build_tool pulumi-language-nodejs github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi
 build_tool pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 # The YAML host, from its own module and go.sum (`go install module@version`), its hash checked.
-yaml_dir="$tools_dir/pulumi-language-yaml/$(echo "$go_version $RECIPE $YAML_HOST_MODULE@$YAML_HOST_VERSION $YAML_HOST_SUM" | sha256sum | cut -c1-16)"
+yaml_dir="$tools_dir/pulumi-language-yaml/$(echo "$go_version $BUILD_RECIPE $YAML_HOST_MODULE@$YAML_HOST_VERSION $YAML_HOST_SUM" | sha256sum | cut -c1-16)"
 if [[ -x "$yaml_dir/pulumi-language-yaml" ]]; then
     step_done "pulumi-language-yaml $YAML_HOST_VERSION" "cached"
 else

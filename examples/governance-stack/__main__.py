@@ -19,7 +19,7 @@ import pulumi_governance as governance
 config = pulumi.Config()
 production = config.require_object("production-stacks")
 
-baseline = governance.PolicyPack("baseline", source=config.get("baseline-source"))
+baseline = governance.PolicyPack("baseline", source=config.require("baseline-source"))
 
 governance.PolicyGroup(
     "production",

@@ -57,3 +57,15 @@ def ok(emulator: Emulator, method: str, path: str, **kw: Any) -> Any:
     response = emulator.request(method, path, **kw)
     assert response.status_code < 300, f"{method} {path}: {response.status_code} {response.text}"
     return response.json() if response.content else None
+
+
+def injected_during(emulator: Emulator, action: Any, **faults: Any) -> dict[str, int]:
+    """Run `action()` with `faults` set on the emulator; the faults it injected meanwhile."""
+    before: dict[str, int] = emulator.faults()["injected"]
+    emulator.set_faults(**faults)
+    try:
+        action()
+        after: dict[str, int] = emulator.faults()["injected"]
+    finally:
+        emulator.clear_faults()
+    return {kind: after[kind] - before.get(kind, 0) for kind in after}

@@ -110,7 +110,7 @@ def test_oidc_issuer_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emul
     assert issuers(emulator) == []
 
 
-def test_oidc_issuer_validation_adoption_and_faults(
+def test_oidc_issuer_rejects_bad_input_in_preview(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     clear(emulator)
@@ -125,6 +125,12 @@ def test_oidc_issuer_validation_adoption_and_faults(
                   "policies[0].team_name"):  # fmt: skip
         assert field in message, (field, message)
 
+
+def test_oidc_issuer_adopts_an_existing_issuer_only_when_asked(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    clear(emulator)
+    stack = governance_stack(engine, tmp_path, emulator, {})
     url = "https://gitlab.example.com"
     existing = ok(emulator, "POST", ISSUERS, json={"name": "gitlab", "url": url})
     declared = {"gitlab": {"type": "OidcIssuer", "name": "gitlab-ci", "url": url}}
@@ -138,6 +144,13 @@ def test_oidc_issuer_validation_adoption_and_faults(
     (adopted,) = issuers(emulator)
     assert (adopted["id"], adopted["name"]) == (existing["id"], "gitlab-ci")
 
+
+def test_oidc_issuer_leaves_no_duplicate_under_random_faults(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    clear(emulator)
+    stack = governance_stack(engine, tmp_path, emulator, {})
+    declared: dict[str, Any] = {}
     emulator.set_faults(rate_429=0.2, rate_5xx=0.1, retry_after_s=0, next_drop=3)
     try:
         declared.update({
@@ -150,6 +163,6 @@ def test_oidc_issuer_validation_adoption_and_faults(
     finally:
         emulator.clear_faults()
     urls = sorted(i["url"] for i in issuers(emulator))
-    assert urls == sorted([url, *(f"https://idp{n}.example.com" for n in range(3))])
+    assert urls == sorted(f"https://idp{n}.example.com" for n in range(3))
     stack.destroy(color="never")
     assert issuers(emulator) == []

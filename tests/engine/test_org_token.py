@@ -128,7 +128,7 @@ def test_org_token_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emulat
     assert new_name not in live(emulator) and not works(emulator, new_value)
 
 
-def test_org_token_validation_exact_names_and_faults(
+def test_org_token_rejects_bad_input_in_preview(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     bad = {"name": "x" * 35, "expiry": "800d", "keepers": ["a"], "description": 7}
@@ -139,6 +139,11 @@ def test_org_token_validation_exact_names_and_faults(
     for text in ("name", "32 characters", "expiry", "two years", "keepers", "description"):
         assert text in message, (text, message)
 
+
+def test_org_token_exact_name_that_was_taken_fails_clearly(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    stack = token_stack(engine, tmp_path, emulator, {})
     # An exact name that is (or was) taken fails clearly; token names are reserved forever.
     taken = "taken-" + str(time.time_ns())
     made = ok(emulator, "POST", TOKENS, json={"name": taken, "description": "", "expires": 0,
@@ -149,6 +154,11 @@ def test_org_token_validation_exact_names_and_faults(
         stack.up(color="never")
     assert "reserved forever" in str(failure.value)
 
+
+def test_org_token_lost_value_is_replaced_under_random_faults(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    stack = token_stack(engine, tmp_path, emulator, {})
     # Faults: the first create commits but its reply is dropped (the value is lost), 429s and
     # 5xx on top. Exactly one live token per declared resource remains, each with a value.
     before = set(live(emulator))

@@ -21,6 +21,7 @@ from devtools.engine import (
     resources_of_type,
     write_program,
 )
+from tests.engine._governance import injected_during
 
 ORG = "acme"
 GROUP_TYPE = "pulumi-python:dynamic/governance:PolicyGroup"
@@ -332,3 +333,45 @@ def test_adopt_default_group_and_attachments(
     stacks, packs = members(group_on_service(emulator, "shared"))
     assert stacks == ["api/prod"] and packs == {}
     assert members(group_on_service(emulator, "default-policy-group"))[0] == default_stacks
+
+
+def test_policy_group_create_converges_after_a_503_to_its_create(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # A 503 to the create may or may not have been applied: the group looks, finds nothing, and
+    # sends the create again.
+    gov = Governance(tmp_path, engine, emulator, "group-503")
+    declared = group(name="after-503", stacks=["web/prod"])
+    injected = injected_during(emulator, lambda: gov.up(declared), next_5xx_write=1)
+    assert injected["5xx"] == 1
+    assert members(group_on_service(emulator, "after-503"))[0] == ["web/prod"]
+    gov.stack.destroy(color="never")
+    assert group_on_service(emulator, "after-503") is None
+
+
+def test_policy_group_create_converges_after_a_dropped_create(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # The create commits and its answer is lost: the group looks, finds it, and goes on.
+    gov = Governance(tmp_path, engine, emulator, "group-drop")
+    declared = group(name="after-drop", stacks=["web/prod"])
+    injected = injected_during(emulator, lambda: gov.up(declared), next_drop=1)
+    assert injected["drop"] == 1
+    assert members(group_on_service(emulator, "after-drop"))[0] == ["web/prod"]
+    gov.stack.destroy(color="never")
+
+
+def test_policy_group_create_converges_after_a_dropped_membership_batch(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # The create's writes are the POST and one batch PATCH. With a drop rate of 0.5 and seed 10
+    # the emulator keeps the first answer (draw 0.57) and drops the second (0.43): the batch
+    # committed, its answer was lost, and resending it changes nothing.
+    gov = Governance(tmp_path, engine, emulator, "group-batch-drop")
+    declared = group(name="batch-drop", stacks=["web/prod", "web/staging"])
+    injected = injected_during(
+        emulator, lambda: gov.up(declared), drop_after_commit_rate=0.5, seed=10
+    )
+    assert injected["drop"] == 1
+    assert members(group_on_service(emulator, "batch-drop"))[0] == ["web/prod", "web/staging"]
+    gov.stack.destroy(color="never")

@@ -13,7 +13,7 @@ from pulumi import automation as auto
 
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, preview_diff
-from tests.engine._governance import ORG, governance_stack, ok
+from tests.engine._governance import ORG, governance_stack, injected_during, ok
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
 PACK = "baseline-engine-test"
@@ -86,3 +86,69 @@ def test_policy_pack_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emul
 
     stack.destroy(color="never")
     assert versions(emulator) == {}
+
+
+def pack_named(tmp_path: Path, name: str) -> Path:
+    pack = tmp_path / name
+    shutil.copytree(EXAMPLE, pack)
+    main = pack / "__main__.py"
+    main.write_text(main.read_text().replace('name="baseline"', f'name="{name}"'))
+    return pack
+
+
+def published(emulator: Emulator, name: str) -> dict[str, int]:
+    listed = ok(emulator, "GET", f"/api/orgs/{ORG}/policypacks")["policyPacks"]
+    pack: dict[str, Any] = next((p for p in listed if p["name"] == name), {})
+    return dict(zip(pack.get("versionTags", []), pack.get("versions", []), strict=True))
+
+
+def test_policy_pack_create_converges_after_a_dropped_create(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # The create commits (a pending version), its answer is lost: the resend replaces the
+    # pending version, and the up publishes exactly one complete version.
+    name = "pack-dropped-create"
+    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    stack = governance_stack(engine, tmp_path, emulator, resources)
+    injected = injected_during(emulator, lambda: stack.up(color="never"), next_drop=1)
+    assert injected["drop"] == 1
+    assert list(published(emulator, name)) == ["1.0.0"]
+    stack.destroy(color="never")
+    assert published(emulator, name) == {}
+
+
+def test_policy_pack_create_converges_after_a_dropped_complete(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # Publishing writes twice (create, then complete; the upload is not an /api path). With a
+    # drop rate of 0.5 and seed 10, the emulator's draws for those two writes are 0.57 (kept) and
+    # 0.43 (dropped): the complete commits and its answer is lost; the resend finds the version
+    # complete, which is success.
+    name = "pack-dropped-complete"
+    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    stack = governance_stack(engine, tmp_path, emulator, resources)
+    since = ok(emulator, "GET", "/_emulator/requests")["total"]
+    injected = injected_during(
+        emulator, lambda: stack.up(color="never"), drop_after_commit_rate=0.5, seed=10
+    )
+    assert injected["drop"] == 1
+    assert list(published(emulator, name)) == ["1.0.0"]
+    # the log shows it: the complete was applied (its answer dropped), its resend found it done
+    log = ok(emulator, "GET", "/_emulator/requests", params={"since": since})["requests"]
+    completes = [r["status"] for r in log if r["path"].endswith("/complete")]
+    assert completes == [204, 400]
+    stack.destroy(color="never")
+
+
+def test_policy_pack_create_converges_after_a_503_to_its_create(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # A 503 to the create may or may not have been applied: nothing complete is listed, so the
+    # create is sent again, and the up publishes one version.
+    name = "pack-503-create"
+    resources = {"pack": {"type": "PolicyPack", "source": str(pack_named(tmp_path, name))}}
+    stack = governance_stack(engine, tmp_path, emulator, resources)
+    injected = injected_during(emulator, lambda: stack.up(color="never"), next_5xx_write=1)
+    assert injected["5xx"] == 1
+    assert list(published(emulator, name)) == ["1.0.0"]
+    stack.destroy(color="never")

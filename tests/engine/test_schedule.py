@@ -131,7 +131,7 @@ def test_schedule_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emulato
         assert schedules(emulator, name) == [], name
 
 
-def test_schedule_validation_adoption_and_faults(
+def test_schedule_rejects_bad_input_in_preview(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     clear(emulator)
@@ -148,6 +148,12 @@ def test_schedule_validation_adoption_and_faults(
         message = str(failure.value)
         assert all(part in message for part in expected), message
 
+
+def test_schedule_adopts_an_existing_schedule_only_when_asked(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    clear(emulator)
+    stack = governance_stack(engine, tmp_path, emulator, {})
     # An existing drift schedule is never silently taken over ...
     path = f"/api/stacks/{ORG}/web/prod/deployments/drift/schedules"
     existing = ok(emulator, "POST", path, json={"scheduleCron": "0 5 * * *", "autoRemediate": True})
@@ -162,6 +168,12 @@ def test_schedule_validation_adoption_and_faults(
     assert adopted["id"] == existing["id"] and adopted["scheduleCron"] == "0 0 * * *"
     assert up.outputs["drift"].value.endswith(existing["id"])
 
+
+def test_schedule_leaves_no_duplicate_under_random_faults(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    clear(emulator)
+    stack = governance_stack(engine, tmp_path, emulator, {})
     # Under 429s, 5xx and commits whose responses are dropped, no schedule is duplicated.
     emulator.set_faults(rate_429=0.2, rate_5xx=0.1, retry_after_s=0, next_drop=3)
     try:

@@ -181,7 +181,7 @@ def test_webhook_lifecycle(
     assert hooks(emulator, ORG_HOOKS) == {} and hooks(emulator, STAGING_HOOKS) == {}
 
 
-def test_webhook_validation_adoption_ping_and_faults(
+def test_webhook_rejects_bad_input_in_preview(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator, sink: str
 ) -> None:
     clear(emulator)
@@ -202,6 +202,12 @@ def test_webhook_validation_adoption_ping_and_faults(
         stack.preview(color="never")
     assert "format" in str(failure.value) and "stack or environment" in str(failure.value)
 
+
+def test_webhook_adopts_an_existing_hook_only_when_asked(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator, sink: str
+) -> None:
+    clear(emulator)
+    stack = hooks_stack(engine, tmp_path, emulator, {})
     # Adoption: an existing hook of the same name is an error unless adopt=True.
     ok(emulator, "POST", ORG_HOOKS, json={"organizationName": ORG, "name": "legacy",
                                           "displayName": "Old", "payloadUrl": sink,
@@ -220,15 +226,28 @@ def test_webhook_validation_adoption_ping_and_faults(
     (adopted,) = hooks(emulator, ORG_HOOKS).values()
     assert adopted["displayName"] == "Managed" and not adopted["hasSecret"]
 
+
+def test_webhook_create_whose_ping_fails_leaves_no_hook(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    clear(emulator)
+    stack = hooks_stack(engine, tmp_path, emulator, {})
     # A ping that fails fails the create, and leaves no hook behind.
     dead = {"type": "Webhook", "name": "dead", "display_name": "Dead",
             "payload_url": "http://127.0.0.1:9/nothing", "ping_on_apply": True}  # fmt: skip
-    declare(stack, {**declared, "dead": dead})
+    declare(stack, {"dead": dead})
     with pytest.raises(auto.CommandError) as failure:
         stack.up(color="never")
     assert "ping of webhook dead failed" in str(failure.value)
-    assert set(hooks(emulator, ORG_HOOKS)) == {"legacy"}
+    assert set(hooks(emulator, ORG_HOOKS)) == set()
 
+
+def test_webhook_leaves_no_duplicate_under_random_faults(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator, sink: str
+) -> None:
+    clear(emulator)
+    stack = hooks_stack(engine, tmp_path, emulator, {})
+    declared: dict[str, Any] = {}
     # Faults: a create that commits but whose reply is dropped, 429s and 5xx: no duplicates.
     declared.update({f"h{n}": {"type": "Webhook", "name": f"h{n}", "display_name": f"H{n}",
                                "payload_url": sink} for n in range(3)})  # fmt: skip
@@ -239,6 +258,6 @@ def test_webhook_validation_adoption_ping_and_faults(
     finally:
         emulator.clear_faults()
     assert emulator.faults()["injected"]["drop"] >= 1
-    assert sorted(hooks(emulator, ORG_HOOKS)) == ["h0", "h1", "h2", "legacy"]
+    assert sorted(hooks(emulator, ORG_HOOKS)) == ["h0", "h1", "h2"]
     stack.destroy(color="never")
     assert hooks(emulator, ORG_HOOKS) == {}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_governance.resources._policy_pack_logic import PolicyPackLogic, bump_failure
-from pulumi_governance.resources.policy_pack_source import (
+from pulumi_governance.logic.policy_pack import POLICY_PACK, bump_failure
+from pulumi_governance.logic.policy_pack_source import (
     PackSourceError,
     pack_files,
     source_hash,
@@ -124,7 +124,7 @@ def test_missing_directory_or_project_file(tmp_path: Path) -> None:
 
 
 def failures(news: dict[str, object]) -> list[tuple[str, str]]:
-    return [(f.property, f.reason) for f in PolicyPackLogic().check(news)[1]]
+    return [(f.property, f.reason) for f in POLICY_PACK.check({}, news)[1]]
 
 
 def test_check_names_the_field(tmp_path: Path, pack: Path) -> None:
@@ -140,7 +140,7 @@ def test_check_names_the_field(tmp_path: Path, pack: Path) -> None:
 
 
 def test_check_learns_the_pack_from_its_analyzer() -> None:
-    checked, found = PolicyPackLogic().check({"source": str(EXAMPLE), "version_tag": None})
+    checked, found = POLICY_PACK.check({}, {"source": str(EXAMPLE), "version_tag": None})
     assert found == []
     assert checked["name"] == "baseline" and checked["version_tag"] == "1.0.0"
     assert checked["source_hash"] == source_hash(pack_files(EXAMPLE))
@@ -159,7 +159,7 @@ def test_version_tag_is_read_as_written(tmp_path: Path) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(EXAMPLE, pack)
     (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 1.10\n")
-    checked, found = PolicyPackLogic().check({"source": str(pack)})
+    checked, found = POLICY_PACK.check({}, {"source": str(pack)})
     assert found == [] and checked["version_tag"] == "1.10"  # not the number 1.1
 
 
@@ -175,7 +175,7 @@ def test_changed_content_needs_a_new_version_tag() -> None:
     assert failure is not None and failure.property == "source" and "bump" in failure.reason
     assert bump_failure(olds, {**olds, "source_hash": "sha256:b", "version_tag": "1.1.0"}) is None
     assert bump_failure(olds, dict(olds)) is None
-    plan = PolicyPackLogic().diff("acme/p/1.0.0", olds, {**olds, "version_tag": "1.1.0"})
+    plan = POLICY_PACK.diff("acme/p/1.0.0", olds, {**olds, "version_tag": "1.1.0"})
     assert list(plan.replaces) == ["version_tag"] and not plan.delete_before_replace
-    moved = PolicyPackLogic().diff("acme/p/1.0.0", {**olds, "source": "a"}, {**olds, "source": "b"})
+    moved = POLICY_PACK.diff("acme/p/1.0.0", {**olds, "source": "a"}, {**olds, "source": "b"})
     assert list(moved.changes) == ["source"] and not moved.replaces

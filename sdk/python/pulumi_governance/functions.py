@@ -10,51 +10,65 @@ client of your own (scripts, tests).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
+
+from .logic.kind import Field
+from .lookups import (
+    CLIENT_PARAMETER,
+    ORGANIZATION_PARAMETER,
+    client_for,
+    organization_for,
+    snake_keys,
+    split_stack,
+)
 
 if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
 
 T = TypeVar("T")
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
-
-def _client(client: PulumiCloudClient | None) -> PulumiCloudClient:
-    if client is not None:
-        return client
-    from pulumi_governance.api import PulumiCloudClient
-    from pulumi_governance.config import resolve_settings
-
-    config = pulumi.Config("governance")
-    settings = resolve_settings(api_url=config.get("apiUrl"), token=config.get("accessToken"))
-    return PulumiCloudClient(settings)
-
-
-def _org(organization: str | None) -> str:
-    if organization:
-        return organization
-    found = pulumi.Config("governance").get("organization") or pulumi.get_organization()
-    if not found:
-        raise ValueError("organization is required (or set governance:organization)")
-    return found
-
-
-def _snake(wire: Mapping[str, Any], keep: tuple[str, ...] = ("config",)) -> dict[str, Any]:
-    """Top-level keys to snake_case; the values under `keep` (user-defined keys) stay as sent."""
-    return {_CAMEL.sub("_", k).lower(): v for k, v in wire.items() if k not in keep} | {
-        k: v for k, v in wire.items() if k in keep
-    }
-
-
-def _stack(stack: str) -> tuple[str, str]:
-    project, sep, name = stack.partition("/")
-    if not sep or not project or not name or "/" in name:
-        raise ValueError(f"stack must be 'project/stack'; got {stack!r}")
-    return project, name
+# Each parameter's docs; the functions' `Args:` sections are rendered from these (a unit test
+# checks them: tests/unit/test_docstrings.py).
+PARAMETERS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("name", "string", "The policy pack's name."),
+        Field(
+            "version",
+            "integer",
+            "The service's version number. Default: the version of `version_tag` if given, else "
+            "the latest version.",
+            optional=True,
+        ),
+        Field(
+            "version_tag",
+            "string",
+            "The version tag, e.g. '1.0.0'. Default: the latest version.",
+            optional=True,
+        ),
+        Field("stack", "string", "The stack, as 'project/stack'."),
+        Field(
+            "mode",
+            "string",
+            "Only packs applied in this mode: 'audit' or 'preventative'. Default: both.",
+            optional=True,
+            choices=("audit", "preventative"),
+        ),
+        Field("project", "string", "Only stacks of this project. Default: all.", optional=True),
+        Field("tag_name", "string", "Only stacks carrying this tag. Default: any.", optional=True),
+        Field(
+            "tag_value",
+            "string",
+            "With `tag_name`: only stacks whose tag has this value. Default: any value.",
+            optional=True,
+        ),
+        ORGANIZATION_PARAMETER,
+        CLIENT_PARAMETER,
+    )
+}
 
 
 # stacks -----------------------------------------------------------------------------------------
@@ -65,9 +79,19 @@ def get_stacks(
     tag_value: str | None = None,
     client: PulumiCloudClient | None = None,
 ) -> list[dict[str, Any]]:
-    """The org's stacks (`project`, `stack`, `tags`), filtered by project and tag, all pages."""
-    org = _org(organization)
-    wire = _client(client).stacks.list(org, project, tag_name, tag_value)
+    """The org's stacks (`project`, `stack`, `tags`), filtered by project and tag, all pages.
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        project: Only stacks of this project. Default: all.
+        tag_name: Only stacks carrying this tag. Default: any.
+        tag_value: With `tag_name`: only stacks whose tag has this value. Default: any value.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    org = organization_for(organization)
+    wire = client_for(client).stacks.list(org, project, tag_name, tag_value)
     return [
         {"project": s["projectName"], "stack": s["stackName"], "tags": s.get("tags") or {}}
         for s in wire
@@ -78,8 +102,17 @@ def get_stacks(
 def get_policy_packs(
     organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
-    """The org's policy packs: name, display_name, versions and version_tags (newest first)."""
-    return [_snake(p) for p in _client(client).policy_packs.list(_org(organization))]
+    """The org's policy packs: name, display_name, versions and version_tags (newest first).
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    return [
+        snake_keys(p) for p in client_for(client).policy_packs.list(organization_for(organization))
+    ]
 
 
 def get_policy_pack(
@@ -89,8 +122,19 @@ def get_policy_pack(
     organization: str | None = None,
     client: PulumiCloudClient | None = None,
 ) -> dict[str, Any]:
-    """One pack with its policies: at `version`, at `version_tag`, or else the latest version."""
-    org, api = _org(organization), _client(client)
+    """One pack with its policies: at `version`, at `version_tag`, or else the latest version.
+
+    Args:
+        name: The policy pack's name.
+        version: The service's version number. Default: the version of `version_tag` if given,
+            else the latest version.
+        version_tag: The version tag, e.g. '1.0.0'. Default: the latest version.
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    org, api = organization_for(organization), client_for(client)
     if version is None and version_tag is not None:
         version = api.policy_packs.find_version(org, name, version_tag)
         if version is None:
@@ -99,8 +143,8 @@ def get_policy_pack(
         wire = api.policy_packs.get_latest(org, name)
     else:
         wire = api.policy_packs.get_version(org, name, int(version))
-    pack = _snake(wire)
-    pack["policies"] = [_snake(p, keep=("configSchema",)) for p in wire.get("policies") or []]
+    pack = snake_keys(wire)
+    pack["policies"] = [snake_keys(p, keep=("configSchema",)) for p in wire.get("policies") or []]
     return pack
 
 
@@ -108,17 +152,36 @@ def get_policy_pack(
 def get_policy_groups(
     organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
-    """The org's policy groups (summaries: name, entity_type, mode, is_org_default, counts)."""
-    return [_snake(g) for g in _client(client).policy_groups.list(_org(organization))]
+    """The org's policy groups (summaries: name, entity_type, mode, is_org_default, counts).
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    return [
+        snake_keys(g) for g in client_for(client).policy_groups.list(organization_for(organization))
+    ]
 
 
 def get_stack_policy_groups(
     stack: str, organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
-    """The policy groups a stack ("project/stack") belongs to."""
-    project, name = _stack(stack)
-    groups = _client(client).policy_results.stack_policy_groups(_org(organization), project, name)
-    return [_snake(g) for g in groups]
+    """The policy groups a stack ("project/stack") belongs to.
+
+    Args:
+        stack: The stack, as 'project/stack'.
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    project, name = split_stack(stack)
+    groups = client_for(client).policy_results.stack_policy_groups(
+        organization_for(organization), project, name
+    )
+    return [snake_keys(g) for g in groups]
 
 
 def get_stack_policy_packs(
@@ -127,20 +190,39 @@ def get_stack_policy_packs(
     organization: str | None = None,
     client: PulumiCloudClient | None = None,
 ) -> list[dict[str, Any]]:
-    """The policy packs (with config) that apply to a stack; `mode` audit|preventative filters."""
-    project, name = _stack(stack)
-    packs = _client(client).policy_results.stack_policy_packs(
-        _org(organization), project, name, mode
+    """The policy packs (with config) that apply to a stack; `mode` audit|preventative filters.
+
+    Args:
+        stack: The stack, as 'project/stack'.
+        mode: Only packs applied in this mode: 'audit' or 'preventative'. Default: both.
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    project, name = split_stack(stack)
+    packs = client_for(client).policy_results.stack_policy_packs(
+        organization_for(organization), project, name, mode
     )
-    return [_snake(p) for p in packs]
+    return [snake_keys(p) for p in packs]
 
 
 # violations -------------------------------------------------------------------------------------
 def get_policy_violations(
     organization: str | None = None, client: PulumiCloudClient | None = None
 ) -> list[dict[str, Any]]:
-    """Every policy violation in the org, following continuation tokens to the last page."""
-    return [_snake(v) for v in _client(client).policy_results.violations(_org(organization))]
+    """Every policy violation in the org, following continuation tokens to the last page.
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        client: An API client of your own (scripts, tests). Default: one made from stack config
+            `governance:accessToken` / `governance:apiUrl`, else from the environment.
+    """
+    return [
+        snake_keys(v)
+        for v in client_for(client).policy_results.violations(organization_for(organization))
+    ]
 
 
 # Output variants --------------------------------------------------------------------------------
@@ -157,6 +239,15 @@ def get_stacks_output(
     tag_name: pulumi.Input[str] | None = None,
     tag_value: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[dict[str, Any]]]:
+    """Like `get_stacks`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+        project: Only stacks of this project. Default: all.
+        tag_name: Only stacks carrying this tag. Default: any.
+        tag_value: With `tag_name`: only stacks whose tag has this value. Default: any value.
+    """
     return _output(
         get_stacks,
         organization=organization,
@@ -169,6 +260,12 @@ def get_stacks_output(
 def get_policy_packs_output(
     organization: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[dict[str, Any]]]:
+    """Like `get_policy_packs`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+    """
     return _output(get_policy_packs, organization=organization)
 
 
@@ -178,6 +275,16 @@ def get_policy_pack_output(
     version_tag: pulumi.Input[str] | None = None,
     organization: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[dict[str, Any]]:
+    """Like `get_policy_pack`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        name: The policy pack's name.
+        version: The service's version number. Default: the version of `version_tag` if given,
+            else the latest version.
+        version_tag: The version tag, e.g. '1.0.0'. Default: the latest version.
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+    """
     return _output(
         get_policy_pack,
         name=name,
@@ -190,12 +297,25 @@ def get_policy_pack_output(
 def get_policy_groups_output(
     organization: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[dict[str, Any]]]:
+    """Like `get_policy_groups`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+    """
     return _output(get_policy_groups, organization=organization)
 
 
 def get_stack_policy_groups_output(
     stack: pulumi.Input[str], organization: pulumi.Input[str] | None = None
 ) -> pulumi.Output[list[dict[str, Any]]]:
+    """Like `get_stack_policy_groups`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        stack: The stack, as 'project/stack'.
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+    """
     return _output(get_stack_policy_groups, stack=stack, organization=organization)
 
 
@@ -204,10 +324,24 @@ def get_stack_policy_packs_output(
     mode: pulumi.Input[str] | None = None,
     organization: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[dict[str, Any]]]:
+    """Like `get_stack_policy_packs`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        stack: The stack, as 'project/stack'.
+        mode: Only packs applied in this mode: 'audit' or 'preventative'. Default: both.
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+    """
     return _output(get_stack_policy_packs, stack=stack, mode=mode, organization=organization)
 
 
 def get_policy_violations_output(
     organization: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[dict[str, Any]]]:
+    """Like `get_policy_violations`, as an Output, taking Pulumi inputs (for use in a program).
+
+    Args:
+        organization: The Pulumi Cloud organization. Default: stack config
+            `governance:organization`, else the stack's own organization.
+    """
     return _output(get_policy_violations, organization=organization)

@@ -2,9 +2,15 @@
 
 Publishing a pack is three calls: `create` (POST; returns `version`, `uploadURI`,
 `requiredHeaders`), `upload` (PUT of the archive to `uploadURI` with exactly `requiredHeaders`,
-never the Pulumi Authorization header), `complete`. `publish` does all three. Create is never
-retried after an ambiguous failure (look with `find_version`); complete and apply set a state and
-are marked idempotent.
+never the Pulumi Authorization header), `complete`. `publish` does all three and converges after
+a lost answer at any of them: a version is listed only once complete, so after an ambiguous
+create there is nothing to find and the create is sent again (the service replaces a pending
+version of the same tag); upload is a PUT; complete and apply set a state and are marked
+idempotent, and a complete that finds the version already complete (its first try was applied,
+the answer lost) has succeeded.
+
+Creating a policy group is not idempotent: `create_once` looks for the group after an ambiguous
+failure and sends the create again only when it is not there (`create_then_look`).
 
 Policy group PATCH bodies (UpdatePolicyGroupRequest) may hold: `newName`, `addStack`/`removeStack`
 ({name, routingProject}), `addPolicyPack`/`removePolicyPack` ({name, version, versionTag,
@@ -17,10 +23,13 @@ re-reads the group when that matters).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._paths import Items, path, stack_path
+from .errors import InvalidRequest, NotFound
+from .look_before_resend import create_then_look
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
@@ -66,19 +75,40 @@ class PolicyPacksApi:
         self._client.upload(created["uploadURI"], archive, created.get("requiredHeaders") or {})
 
     def publish(self, org: str, body: Mapping[str, Any], archive: bytes) -> int:
-        """Create, upload and complete a version; returns its number."""
-        created = self.create(org, body)
+        """Create, upload and complete a version; returns its number. A version left pending
+        by an error after the create is the caller's to delete (`delete_version`)."""
+        created = self.create_resending(org, body)
         self.upload(created, archive)
         version = int(created["version"])
         self.complete(org, str(body["name"]), version)
         return version
 
+    def create_resending(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """`create`, sent again after an ambiguous failure: a pending version is not listed, so
+        there is nothing to look for, and the service replaces a pending version of the same
+        tag. A complete version of that tag makes the resend fail as the first create would."""
+        return create_then_look(lambda: self.create(org, body), lambda: None, self._client.retry)
+
     def complete(self, org: str, name: str, version: int) -> None:
-        self._client.request(
-            "POST",
-            path("orgs", org, "policypacks", name, "versions", version, "complete"),
-            idempotent=True,
-        )
+        """Mark an uploaded version complete. Already complete (a resend after a lost answer)
+        is success."""
+        try:
+            self._client.request(
+                "POST",
+                path("orgs", org, "policypacks", name, "versions", version, "complete"),
+                idempotent=True,
+            )
+        except InvalidRequest:
+            if not self.is_complete(org, name, version):
+                raise
+
+    def is_complete(self, org: str, name: str, version: int) -> bool:
+        """True when the version exists and is complete (only complete versions are readable)."""
+        try:
+            found = self.get_version(org, name, version)
+        except (InvalidRequest, NotFound):
+            return False
+        return isinstance(found, dict) and found.get("version") == version
 
     def apply_latest_to_default_group(self, org: str, name: str) -> None:
         self._client.request(
@@ -103,6 +133,17 @@ class PolicyPacksApi:
                     return int(number)
         return None
 
+    def version_index(self, org: str) -> dict[tuple[str, str], tuple[int, str]]:
+        """Every complete version of the org's packs: (name, version tag) -> (version number,
+        display name), from one list request."""
+        index: dict[tuple[str, str], tuple[int, str]] = {}
+        for pack in self.list(org):
+            for number, tag in zip(
+                pack.get("versions") or [], pack.get("versionTags") or [], strict=False
+            ):
+                index[(pack["name"], tag)] = (int(number), pack.get("displayName") or "")
+        return index
+
 
 class PolicyGroupsApi:
     def __init__(self, client: PulumiCloudClient) -> None:
@@ -119,9 +160,25 @@ class PolicyGroupsApi:
         )
         return result
 
+    def get_if_exists(self, org: str, name: str) -> dict[str, Any] | None:
+        """The group document, or None when there is no group of that name."""
+        try:
+            return self.get(org, name)
+        except NotFound:
+            return None
+
     def find(self, org: str, name: str) -> dict[str, Any] | None:
         """The listed group (summary) named `name`, or None."""
         return next((g for g in self.list(org) if g.get("name") == name), None)
+
+    def create_once(self, org: str, name: str, entity_type: str, mode: str) -> Any:
+        """`create`, and after an ambiguous failure: the group if it is there now, else the
+        create sent again. A `Conflict` means the name was taken before."""
+        return create_then_look(
+            lambda: self.create(org, name, entity_type, mode),
+            lambda: self.find(org, name),
+            self._client.retry,
+        )
 
     def create(
         self,
@@ -158,6 +215,10 @@ class PolicyGroupsApi:
 
     def delete(self, org: str, name: str) -> None:
         self._client.request("DELETE", path("orgs", org, "policygroups", name))
+
+    def delete_if_exists(self, org: str, name: str) -> None:
+        with contextlib.suppress(NotFound):
+            self.delete(org, name)
 
 
 class PolicyResultsApi:

@@ -35,7 +35,7 @@ def deployment_body(
 ) -> dict[str, Any]:
     """A raw schedule: `operation` (update, preview, refresh, destroy) on a `cron` schedule or
     `once` at an RFC 3339 time."""
-    timing = {"scheduleCron": cron} if cron else {"scheduleOnce": once}
+    timing: dict[str, str | None] = {"scheduleCron": cron} if cron else {"scheduleOnce": once}
     return {**timing, "request": {"operation": operation}}
 
 

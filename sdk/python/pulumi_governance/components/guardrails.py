@@ -12,20 +12,30 @@ drift-detection schedule and a failure webhook for each stack, created only when
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pulumi
 
 from pulumi_governance import functions
+from pulumi_governance.logic.stack_guardrails import pack_config
 from pulumi_governance.resources.policy_group import PolicyGroup, PolicyPackRefArgs
 from pulumi_governance.resources.schedule import Schedule
 
+if TYPE_CHECKING:
+    from pulumi_governance.api import PulumiCloudClient
+
 
 class GuardrailPackArgs(TypedDict, total=False):
-    """One pack in the group: a PolicyPack resource, or `name` + `version_tag`.
+    """One pack in the group: a PolicyPack resource (`pack`), or `name` + `version_tag`.
 
-    `config` is per-policy configuration (policy name, or "all", to an enforcement level or a
-    config object); `enforcement` overrides just the enforcement level of named policies.
+    Args:
+        pack: A PolicyPack resource; its name and version tag are used.
+        name: The pack's name, when `pack` is not given.
+        version_tag: The pack's version tag, when `pack` is not given.
+        config: Per-policy config: a policy name (or 'all') to an enforcement level or a config
+            object. Default: the pack's own levels.
+        enforcement: Policy name to enforcement level (advisory, mandatory, remediate,
+            disabled), overriding just the level of those policies.
     """
 
     pack: Any
@@ -36,11 +46,28 @@ class GuardrailPackArgs(TypedDict, total=False):
 
 
 class DriftScheduleArgs(TypedDict, total=False):
+    """A drift-detection schedule for each enrolled stack.
+
+    Args:
+        cron: When to run, as a 5-field cron expression in UTC. Default: '0 */6 * * *'.
+        auto_remediate: Run an update when drift is found. Default: False.
+    """
+
     cron: str
     auto_remediate: bool
 
 
 class FailureWebhookArgs(TypedDict, total=False):
+    """A webhook on each enrolled stack that reports failed updates and previews.
+
+    Args:
+        url: Where the service posts the events.
+        format: The payload format, as a stack Webhook's `format` (e.g. raw, slack, ms_teams).
+            Default: 'raw'.
+        filters: The events to send. Default: ['update_failed', 'preview_failed'].
+        secret: The secret the service signs payloads with. Default: none. Stored as a secret.
+    """
+
     url: pulumi.Input[str]
     format: str
     filters: Sequence[str]
@@ -48,13 +75,7 @@ class FailureWebhookArgs(TypedDict, total=False):
 
 
 def _pack_ref(spec: GuardrailPackArgs) -> PolicyPackRefArgs:
-    config: dict[str, Any] = {k: v for k, v in (spec.get("config") or {}).items()}
-    for policy, level in (spec.get("enforcement") or {}).items():
-        current = config.get(policy)
-        if isinstance(current, Mapping):
-            config[policy] = {**current, "enforcementLevel": level}
-        else:
-            config[policy] = level
+    config = pack_config(spec.get("config"), spec.get("enforcement"))
     pack = spec.get("pack")
     name = pack.name if pack is not None else spec.get("name")
     version_tag = pack.version_tag if pack is not None else spec.get("version_tag")
@@ -70,6 +91,7 @@ def select_stacks(
     organization: str | None,
     explicit: Sequence[str],
     tags: Mapping[str, str] | None,
+    client: PulumiCloudClient | None = None,
 ) -> list[str]:
     """The explicit stacks plus every stack carrying all of `tags`, sorted, without repeats."""
     chosen = set(explicit)
@@ -78,7 +100,9 @@ def select_stacks(
         for key, value in sorted(tags.items()):
             found = {
                 s["project"] + "/" + s["stack"]
-                for s in functions.get_stacks(organization, tag_name=key, tag_value=value)
+                for s in functions.get_stacks(
+                    organization, tag_name=key, tag_value=value, client=client
+                )
             }
             matches = found if matches is None else matches & found
         chosen |= matches or set()
@@ -108,6 +132,27 @@ class StackGuardrails(pulumi.ComponentResource):
         organization: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """One policy group over the enrolled stacks, with optional per-stack extras.
+
+        Args:
+            resource_name: The resource's name in the Pulumi program (unique per kind).
+            group_name: The policy group's name. A new name renames the group in place.
+            packs: The packs the group applies (GuardrailPackArgs). Changes in place.
+            stacks: Stacks to enroll, as 'project/stack'. Default: none. Changes in place.
+            stack_tags: Also enroll every stack carrying all of these tags (looked up while the
+                program runs, previews included, so a stack tagged later joins on the next update).
+                Default: none. Changes in place.
+            mode: The group's mode: 'audit' or 'preventative'. Default: 'audit'. Changing it
+                replaces the policy group.
+            drift_schedule: A drift-detection schedule per enrolled stack (DriftScheduleArgs).
+                Default: none. Changes in place.
+            failure_webhook: A failure webhook per enrolled stack (FailureWebhookArgs). Default:
+                none. Changes in place.
+            organization: The Pulumi Cloud organization. Default: stack config
+                `governance:organization`, else the stack's own organization. Changing it replaces
+                every child.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
+        """
         super().__init__("governance:index:StackGuardrails", resource_name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         enrolled = select_stacks(organization, stacks, stack_tags)

@@ -152,7 +152,9 @@ class Logic(Protocol):
 
     def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Updated: ...
 
-    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> None: ...
+    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> list[str] | None:
+        """Delete the object (gone already is success); any messages for the user."""
+        ...
 
 
 def is_unknown(value: object) -> bool:

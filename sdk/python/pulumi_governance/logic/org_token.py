@@ -44,9 +44,10 @@ FIELDS: tuple[Field, ...] = (
           "be replaced. Default: false.", replaces=True, optional=True, default=False),
     Field("admin", "boolean", "An admin token. Default: false.", replaces=True, optional=True,
           default=False),
-    Field("name_seed", "string", "Set by the SDK: the resource's identity in its stack, from "
-          "which the first generated name is derived (so an interrupted create is found again). "
-          "Never a reason for a change.", optional=True),
+    # Not a user input: the SDK passes the resource's identity in its stack, from which the first
+    # generated name is derived (so an interrupted create is found again). Never a change.
+    Field("name_seed", "string", "The resource's identity in its stack (set by the SDK).",
+          output_only=True),
     Field("adopt", "boolean", "Take over an existing token instead of failing: with "
           "`exact_name`, the token of that name (`value` stays empty, it cannot be read back); "
           "otherwise one left by an interrupted create is replaced. Default: false.",

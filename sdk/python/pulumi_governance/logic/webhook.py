@@ -57,9 +57,10 @@ FIELDS: tuple[Field, ...] = (
           "it on the service.", secret=True, optional=True),
     Field("ping_on_apply", "boolean", "Ping the hook after each create and update; fail unless "
           "it answers 2xx. Default: false.", optional=True, default=False),
-    Field("name_seed", "string", "Set by the SDK: the resource's identity in its stack, from "
-          "which the first generated name is derived (so an interrupted create is found again). "
-          "Never a reason for a change.", optional=True),
+    # Not a user input: the SDK passes the resource's identity in its stack, from which the first
+    # generated name is derived (so an interrupted create is found again). Never a change.
+    Field("name_seed", "string", "The resource's identity in its stack (set by the SDK).",
+          output_only=True),
     Field("adopt", "boolean", "Take over an existing hook of the same name instead of failing. "
           "Default: false.", optional=True, default=False),
     Field("has_secret", "boolean", "The service holds a secret for the hook.", output_only=True),

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, ClassVar, Protocol, TypeGuard, cast
+from collections.abc import Callable
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,19 +27,12 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from pulumi_governance.api import PulumiCloudClient, PulumiCloudError
-from pulumi_governance.config import resolve_settings
-from pulumi_governance.logic.kind import (
-    UNKNOWN,
-    Created,
-    Failure,
-    Logic,
-    Plan,
-    Props,
-    Read,
-    Updated,
-)
+from pulumi_governance.logic.kind import UNKNOWN, Logic, Props
 
+if TYPE_CHECKING:
+    from pulumi_governance.api import PulumiCloudClient
+
+T = TypeVar("T")
 _settings_lock = threading.Lock()
 _stack_config: dict[str, str] = {}
 # The stack config keys the provider reads; `configure` receives them namespaced, secrets decrypted.
@@ -44,6 +40,9 @@ CONFIG_KEYS = ("governance:accessToken", "governance:apiUrl", "governance:organi
 
 
 def _client() -> PulumiCloudClient:
+    from pulumi_governance.api import PulumiCloudClient
+    from pulumi_governance.config import resolve_settings
+
     with _settings_lock:
         token = _stack_config.get("governance:accessToken") or None
         api_url = _stack_config.get("governance:apiUrl") or None
@@ -86,33 +85,25 @@ def _show(subject: str, messages: Any) -> None:
         print(f"{subject}: {message}", file=sys.stderr, flush=True)
 
 
-class _EarlierLogic(Protocol):
-    """The shape of a kind not yet moved to `logic/`: check without the old inputs, read and
-    update returning bare outputs. Goes when the last kind has moved."""
-
-    kind: str
-
-    def check(self, news: Props) -> tuple[Props, list[Failure]]: ...
-
-    def diff(self, id: str, olds: Props, news: Props) -> Plan: ...
-
-    def create(self, api: PulumiCloudClient, news: Props) -> Created: ...
-
-    def read(self, api: PulumiCloudClient, id: str, olds: Props) -> Props | None: ...
-
-    def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Props: ...
-
-    def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> None: ...
-
-
-def _on_protocol(logic: Logic | _EarlierLogic) -> TypeGuard[Logic]:
-    return hasattr(logic, "fields")
+@cache
+def _load_logic(name: str) -> Logic:
+    module, _, attribute = name.partition(":")
+    found: Logic = getattr(import_module(module), attribute)
+    return found
 
 
 class GovernanceProvider(ResourceProvider):
-    """Base adapter; a subclass sets `logic` and nothing else."""
+    """Base adapter; a subclass names its kind's logic (`logic_name`, or `logic` itself) and
+    nothing else."""
 
-    logic: ClassVar[Logic | _EarlierLogic]
+    # "module:NAME" of the kind's Logic, imported on first use: in the provider process only, so
+    # a program that declares resources never loads the logic or the HTTP client.
+    logic_name: ClassVar[str] = ""
+
+    @property
+    def logic(self) -> Logic:
+        return _load_logic(self.logic_name)
+
     # The pickled provider holds no secret: the token only ever comes from stack config.
     serialize_as_secret_always = False
 
@@ -125,11 +116,7 @@ class GovernanceProvider(ResourceProvider):
                     _stack_config[key] = value
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        logic = self.logic
-        if _on_protocol(logic):
-            inputs, failures = logic.check(_plain(olds), _plain(news))
-        else:
-            inputs, failures = cast(_EarlierLogic, logic).check(_plain(news))
+        inputs, failures = self.logic.check(_plain(olds), _plain(news))
         return CheckResult(
             {**news, **_from_logic(inputs)}, [CheckFailure(f.property, f.reason) for f in failures]
         )
@@ -153,24 +140,23 @@ class GovernanceProvider(ResourceProvider):
         found = self._call("read", id, lambda api: self.logic.read(api, id, _plain(props)))
         if found is None:
             return ReadResult("", {})
-        if isinstance(found, Read):
-            _show(f"{self.logic.kind} {id}", found.messages)
-            return ReadResult(found.id or id, found.outs)
-        return ReadResult(id, found)  # a kind not yet on the Read result: its outputs
+        _show(f"{self.logic.kind} {id}", found.messages)
+        return ReadResult(found.id or id, found.outs)
 
     def update(self, id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         updated = self._call(
             "update", id, lambda api: self.logic.update(api, id, _plain(olds), _plain(news))
         )
-        if isinstance(updated, Updated):
-            _show(f"{self.logic.kind} {id}", updated.messages)
-            return UpdateResult(outs=updated.outs)
-        return UpdateResult(outs=updated)  # a kind not yet on the Updated result: its outputs
+        _show(f"{self.logic.kind} {id}", updated.messages)
+        return UpdateResult(outs=updated.outs)
 
     def delete(self, id: str, props: dict[str, Any]) -> None:
-        self._call("delete", id, lambda api: self.logic.delete(api, id, _plain(props)))
+        messages = self._call("delete", id, lambda api: self.logic.delete(api, id, _plain(props)))
+        _show(f"{self.logic.kind} {id}", messages or ())
 
-    def _call(self, operation: str, id: str, action: Any) -> Any:
+    def _call(self, operation: str, id: str, action: Callable[[PulumiCloudClient], T]) -> T:
+        from pulumi_governance.api import PulumiCloudError
+
         try:
             return action(_client())
         except PulumiCloudError as error:

@@ -14,25 +14,27 @@ from ._dynamic import GovernanceProvider, default_adopt, default_organization
 
 
 class OidcIssuerPolicyArgs(TypedDict):
-    """One authorization policy of an OIDC issuer: who a token exchanged through the issuer may
-    act as, and for which claims. Policies compare without regard to order."""
+    """Who a token exchanged through the issuer may act as, and for which claims.
+
+    Args:
+        decision: allow or deny.
+        token_type: organization, team, personal or runner.
+        team_name: The team (team tokens).
+        user_login: The user (personal tokens).
+        runner_id: The deployment runner (runner tokens).
+        role_id: A custom role to grant.
+        permissions: Permissions granted, e.g. admin.
+        rules: Claims to match: claim name to pattern.
+    """
 
     decision: Literal["allow", "deny"]
-    """Whether matching tokens are allowed or denied."""
     token_type: Literal["organization", "team", "personal", "runner"]
-    """The kind of Pulumi token issued."""
     team_name: NotRequired[str]
-    """The team (required for team tokens)."""
     user_login: NotRequired[str]
-    """The user (required for personal tokens)."""
     runner_id: NotRequired[str]
-    """The deployment runner (required for runner tokens)."""
     role_id: NotRequired[str]
-    """A custom role to grant."""
     permissions: NotRequired[list[str]]
-    """Permissions granted, e.g. ["admin"]."""
     rules: NotRequired[dict[str, str]]
-    """Claims to match: claim name to pattern, e.g. {"sub": "repo:acme/infra:*"}."""
 
 
 class OidcIssuerProvider(GovernanceProvider):
@@ -56,6 +58,7 @@ class OidcIssuer(Resource, module="governance", name="OidcIssuer"):
         self,
         resource_name: str,
         *,
+        organization: pulumi.Input[str] | None = None,
         name: pulumi.Input[str],
         url: pulumi.Input[str],
         max_expiration: pulumi.Input[int] | None = None,
@@ -63,28 +66,28 @@ class OidcIssuer(Resource, module="governance", name="OidcIssuer"):
         jwks: pulumi.Input[dict[str, Any]] | None = None,
         policies: pulumi.Input[list[OidcIssuerPolicyArgs]] | None = None,
         adopt: bool | None = None,
-        organization: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Register an OIDC issuer with the organization, with its authorization policies.
 
         Args:
-            resource_name: The Pulumi name of the resource.
+            resource_name: The resource's name in the Pulumi program (unique per kind).
             organization: The organization. Default: stack config `governance:organization`, else
-                    the stack's organization. A change replaces the resource.
-            name: The issuer's name. Changed in place.
-            url: The issuer URL (https://); a change replaces the issuer.
+                the stack's organization. Changing it replaces the resource.
+            name: The issuer's name. Changes in place.
+            url: The issuer URL (https://); a change replaces the issuer. Changing it replaces the
+                resource.
             max_expiration: The longest lifetime, in seconds, of a token exchanged through the
-                    issuer. Left out: the service's value, not managed. Changed in place.
+                issuer. Left out: the service's value, not managed. Changes in place.
             thumbprints: SHA-1 or SHA-256 hex fingerprints of the issuer's TLS certificates. Left
-                    out: those the service computes, not managed. Changed in place.
+                out: those the service computes, not managed. Changes in place.
             jwks: A JSON Web Key Set ({'keys': [...]}) for an issuer the service cannot reach. Left
-                    out: not managed. Changed in place.
+                out: not managed. Changes in place.
             policies: The issuer's authorization policies (order does not matter); `[]` clears them.
-                    Left out: not managed. Changed in place.
+                Left out: not managed. Changes in place.
             adopt: Take over the organization's issuer with the same URL instead of failing.
-                    Default: false.
-            opts: Pulumi resource options.
+                Default: false. Changes in place.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
         """
         props = {
             "organization": default_organization(organization),

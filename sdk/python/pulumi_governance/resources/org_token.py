@@ -38,6 +38,7 @@ class OrgToken(Resource, module="governance", name="OrgToken"):
         self,
         resource_name: str,
         *,
+        organization: pulumi.Input[str] | None = None,
         name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
         expiry: pulumi.Input[str] | None = None,
@@ -45,30 +46,30 @@ class OrgToken(Resource, module="governance", name="OrgToken"):
         exact_name: bool | None = None,
         admin: pulumi.Input[bool] | None = None,
         adopt: bool | None = None,
-        organization: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Create an organization access token; `value` is a secret output.
 
         Args:
-            resource_name: The Pulumi name of the resource.
+            resource_name: The resource's name in the Pulumi program (unique per kind).
             organization: The organization that owns the token. Default: stack config
-                    `governance:organization`, else the stack's organization. A change replaces the
-                    resource.
+                `governance:organization`, else the stack's organization. Changing it replaces the
+                resource.
             name: The token's name; the service name gets a `-<7 hex>` suffix unless `exact_name` is
-                    set (names stay reserved after deletion). A change replaces the resource.
-            description: What the token is for. Default: empty. A change replaces the resource.
+                set (names stay reserved after deletion). Changing it replaces the resource.
+            description: What the token is for. Default: empty. Changing it replaces the resource.
             expiry: When the token expires: an RFC 3339 time with a zone, or a lifetime from
-                    creation such as `90d`, `12h`, `30m`, `2w`; at most two years. Default: never. A
-                    change replaces the resource.
-            keepers: Arbitrary values; changing any of them replaces (rotates) the token.
+                creation such as `90d`, `12h`, `30m`, `2w`; at most two years. Default: never.
+                Changing it replaces the resource.
+            keepers: Arbitrary values; changing any of them replaces (rotates) the token. Changing
+                it replaces the resource.
             exact_name: Use `name` as it is, without a suffix; such a token cannot be replaced.
-                    Default: false. A change replaces the resource.
-            admin: An admin token. Default: false. A change replaces the resource.
+                Default: false. Changing it replaces the resource.
+            admin: An admin token. Default: false. Changing it replaces the resource.
             adopt: Take over an existing token instead of failing: with `exact_name`, the token of
-                    that name (`value` stays empty, it cannot be read back); otherwise one left by
-                    an interrupted create is replaced. Default: false.
-            opts: Pulumi resource options.
+                that name (`value` stays empty, it cannot be read back); otherwise one left by an
+                interrupted create is replaced. Default: false.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
         """
         props = {
             "organization": default_organization(organization),

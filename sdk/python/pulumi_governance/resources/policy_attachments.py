@@ -8,6 +8,7 @@ whose PolicyGroup resource leaves that list unmanaged (None).
 PolicyGroupStack: ID `{org}/{group}/{project}/{stack}`; every input replaces.
 PolicyGroupPack: ID `{org}/{group}/{packName}`; `version_tag` and `config` change in place (the old
 entry is removed, then the new one added, in two requests), the others replace.
+The rules live in `pulumi_governance.logic.policy_attachments`.
 """
 
 from __future__ import annotations
@@ -18,24 +19,21 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from ._dynamic import GovernanceProvider, default_organization
-from ._policy_attachment_logic import PolicyGroupPackLogic, PolicyGroupStackLogic
 
 __all__ = [
     "PolicyGroupPack",
-    "PolicyGroupPackLogic",
     "PolicyGroupPackProvider",
     "PolicyGroupStack",
-    "PolicyGroupStackLogic",
     "PolicyGroupStackProvider",
 ]
 
 
 class PolicyGroupStackProvider(GovernanceProvider):
-    logic = PolicyGroupStackLogic()
+    logic_name = "pulumi_governance.logic.policy_attachments:POLICY_GROUP_STACK"
 
 
 class PolicyGroupPackProvider(GovernanceProvider):
-    logic = PolicyGroupPackLogic()
+    logic_name = "pulumi_governance.logic.policy_attachments:POLICY_GROUP_PACK"
 
 
 class PolicyGroupStack(Resource, module="governance", name="PolicyGroupStack"):
@@ -54,6 +52,18 @@ class PolicyGroupStack(Resource, module="governance", name="PolicyGroupStack"):
         organization: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Add one stack to a policy group; deleting the resource removes it again.
+
+        Args:
+            resource_name: The resource's name in the Pulumi program (unique per kind).
+            policy_group: The name of the policy group (owned elsewhere). Changing it replaces the
+                resource.
+            stack: The stack to add, as 'project/stack'. Changing it replaces the resource.
+            organization: The Pulumi Cloud organization. Default: stack config
+                `governance:organization`, else the stack's own organization. Changing it replaces
+                the resource.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
+        """
         props = {
             "policy_group": policy_group,
             "stack": stack,
@@ -83,6 +93,23 @@ class PolicyGroupPack(Resource, module="governance", name="PolicyGroupPack"):
         organization: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Apply one policy pack version to a policy group; deleting the resource removes it.
+
+        Args:
+            resource_name: The resource's name in the Pulumi program (unique per kind).
+            policy_group: The name of the policy group (owned elsewhere). Changing it replaces the
+                resource.
+            name: The policy pack's name (as published). Changing it replaces the resource.
+            version_tag: The published version tag to apply, e.g. '1.0.0'. A new tag changes in
+                place.
+            config: Maps a policy name (or 'all') to an enforcement level (advisory, mandatory,
+                remediate, disabled) or to a config object. Default: the pack's own levels. Changes
+                in place.
+            organization: The Pulumi Cloud organization. Default: stack config
+                `governance:organization`, else the stack's own organization. Changing it replaces
+                the resource.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
+        """
         props = {
             "policy_group": policy_group,
             "name": name,

@@ -16,23 +16,39 @@ converges (run `pulumi refresh` first if the program was meanwhile reverted to t
 
 The org default group (`default-policy-group`) can be managed only with `adopt=True`; destroying
 the resource leaves the group and its membership in place.
+The rules live in `pulumi_governance.logic.policy_group`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import pulumi
 from pulumi.dynamic import Resource
 
 from ._dynamic import GovernanceProvider, default_organization
-from ._policy_group_logic import PolicyGroupLogic, PolicyPackRefArgs
 
-__all__ = ["PolicyGroup", "PolicyGroupLogic", "PolicyGroupProvider", "PolicyPackRefArgs"]
+__all__ = ["PolicyGroup", "PolicyGroupProvider", "PolicyPackRefArgs"]
+
+
+class PolicyPackRefArgs(TypedDict, total=False):
+    """One policy pack applied to a group: its name, version tag, and per-policy config.
+
+    Args:
+        name: The policy pack's name (as published).
+        version_tag: The published version tag to apply, e.g. '1.0.0'.
+        config: Maps a policy name (or 'all') to an enforcement level (advisory, mandatory,
+            remediate, disabled) or to a config object ({'enforcementLevel': ..., <policy
+            settings>}). Default: the pack's own levels.
+    """
+
+    name: pulumi.Input[str]
+    version_tag: pulumi.Input[str]
+    config: pulumi.Input[dict[str, Any]]
 
 
 class PolicyGroupProvider(GovernanceProvider):
-    logic = PolicyGroupLogic()
+    logic_name = "pulumi_governance.logic.policy_group:POLICY_GROUP"
 
 
 class PolicyGroup(Resource, module="governance", name="PolicyGroup"):
@@ -63,6 +79,32 @@ class PolicyGroup(Resource, module="governance", name="PolicyGroup"):
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """A policy group with its member stacks (or accounts) and applied packs.
+
+        Args:
+            resource_name: The resource's name in the Pulumi program (unique per kind).
+            name: The group's name: 1-100 letters, digits, '-', '_' or '.'. Default: the resource
+                name. A new name renames the group in place.
+            entity_type: What the group holds: 'stacks' or Insights 'accounts'. Default: 'stacks'.
+                Changing it replaces the resource.
+            mode: 'audit' (report violations) or 'preventative' (block updates that violate).
+                Default: 'preventative'. Changing it replaces the resource.
+            stacks: The member stacks as 'project/stack'. Authoritative when given; None (the
+                default) leaves membership to others (e.g. PolicyGroupStack). Order does not matter.
+                Changes in place.
+            policy_packs: The applied policy packs (PolicyPackRefArgs). Authoritative when given;
+                None (the default) leaves them to others (e.g. PolicyGroupPack). Order does not
+                matter. Changes in place.
+            insights_accounts: The member Insights accounts of an 'accounts' group. Authoritative
+                when given; None (the default) leaves them to others. Order does not matter. Changes
+                in place.
+            organization: The Pulumi Cloud organization. Default: stack config
+                `governance:organization`, else the stack's own organization. Changing it replaces
+                the resource.
+            adopt: Take over a group that exists already instead of failing. Required (True) for the
+                org default group. Default: False. Changes in place.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
+        """
         props = {
             "name": name if name is not None else resource_name,
             "entity_type": entity_type,

@@ -5,7 +5,7 @@
 descriptions, enforcement levels and config schemas come from running the pack as an analyzer; the
 version tag comes from `version` in PulumiPolicy.yaml unless `version_tag` is given. The upload is
 the directory as a deterministic `package/` tarball that honours `.gitignore` and never holds
-`.git`, virtualenvs or caches (see `policy_pack_source`).
+`.git`, virtualenvs or caches (see `logic/policy_pack_source.py`).
 
 ID: `{organization}/{name}/{version_tag}`. Outputs: `name`, `version` (the service's number),
 `version_tag`, `policies` (name, enforcement_level, description, config_schema), `source_hash`,
@@ -22,6 +22,7 @@ Changes:
 - A version tag that exists already is an error, unless `adopt=True` and the published policies
   match the source's; then it is taken over (reported as a diagnostic, never silently).
 A version gone from the service is dropped on refresh; deleting a gone version succeeds.
+The rules live in `pulumi_governance.logic.policy_pack`.
 """
 
 from __future__ import annotations
@@ -29,24 +30,15 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, Resource
+from pulumi.dynamic import Resource
 
-from ._dynamic import GovernanceProvider, _plain, default_organization
-from ._policy_pack_logic import PolicyPackLogic, bump_failure
+from ._dynamic import GovernanceProvider, default_organization
 
-__all__ = ["PolicyPack", "PolicyPackLogic", "PolicyPackProvider"]
+__all__ = ["PolicyPack", "PolicyPackProvider"]
 
 
 class PolicyPackProvider(GovernanceProvider):
-    logic = PolicyPackLogic()
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(_olds, news)
-        if not result.failures:
-            failure = bump_failure(_plain(_olds), _plain(result.inputs))
-            if failure is not None:
-                result.failures.append(CheckFailure(failure.property, failure.reason))
-        return result
+    logic_name = "pulumi_governance.logic.policy_pack:POLICY_PACK"
 
 
 class PolicyPack(Resource, module="governance", name="PolicyPack"):
@@ -72,6 +64,22 @@ class PolicyPack(Resource, module="governance", name="PolicyPack"):
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Publish the policy pack in `source` as one version.
+
+        Args:
+            resource_name: The resource's name in the Pulumi program (unique per kind).
+            source: The pack's directory (holding PulumiPolicy.yaml); a relative path resolves
+                against the program's directory. Another path holding the same files changes in
+                place; changed files need a new version tag.
+            version_tag: The version tag to publish (^[a-zA-Z0-9-_.]{1,100}$). Default: `version` in
+                PulumiPolicy.yaml. Changing it replaces the resource.
+            organization: The Pulumi Cloud organization. Default: stack config
+                `governance:organization`, else the stack's own organization. Changing it replaces
+                the resource.
+            adopt: Take over a version that is published already, when its policies match the
+                source's, instead of failing. Default: False. Changes in place.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
+        """
         props = {
             "source": source,
             "version_tag": version_tag,

@@ -35,9 +35,10 @@ class Schedule(Resource, module="governance", name="Schedule"):
         self,
         resource_name: str,
         *,
-        kind: pulumi.Input[str],
+        organization: pulumi.Input[str] | None = None,
         project: pulumi.Input[str],
         stack: pulumi.Input[str],
+        kind: pulumi.Input[str],
         cron: pulumi.Input[str] | None = None,
         once: pulumi.Input[str] | None = None,
         auto_remediate: pulumi.Input[bool] | None = None,
@@ -45,32 +46,32 @@ class Schedule(Resource, module="governance", name="Schedule"):
         operation: pulumi.Input[str] | None = None,
         paused: pulumi.Input[bool] | None = None,
         adopt: bool | None = None,
-        organization: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Create a drift-detection, TTL or raw deployment schedule on a stack.
 
         Args:
-            resource_name: The Pulumi name of the resource.
+            resource_name: The resource's name in the Pulumi program (unique per kind).
             organization: The organization. Default: stack config `governance:organization`, else
-                    the stack's organization. A change replaces the resource.
-            project: The project of the stack. A change replaces the resource.
-            stack: The stack the schedule deploys. A change replaces the resource.
+                the stack's organization. Changing it replaces the resource.
+            project: The project of the stack. Changing it replaces the resource.
+            stack: The stack the schedule deploys. Changing it replaces the resource.
             kind: drift (drift detection), ttl (destroy the stack at `once`) or deployment (a raw
-                    schedule of `operation`). A change replaces the resource.
+                schedule of `operation`). Changing it replaces the resource.
             cron: A five-field cron expression (UTC); drift and deployment schedules. A deployment
-                    schedule takes exactly one of `cron` and `once`. Changed in place.
+                schedule takes exactly one of `cron` and `once`. Changes in place.
             once: An RFC 3339 time; ttl and deployment schedules (a TTL's must be in the future).
-                    Changed in place.
-            auto_remediate: drift only: run an update when drift is found. Default: false. Changed
-                    in place.
+                Changes in place.
+            auto_remediate: drift only: run an update when drift is found. Default: false. Changes
+                in place.
             delete_after_destroy: ttl only: delete the stack after destroying it. Default: false.
-                    Changed in place.
-            operation: deployment only: what to run. Default: update. Changed in place.
-            paused: Whether the schedule is paused. Default: false. Changed in place.
+                Changes in place.
+            operation: deployment only: what to run. Default: update. One of: update, preview,
+                refresh, destroy. Changes in place.
+            paused: Whether the schedule is paused. Default: false. Changes in place.
             adopt: Take over the stack's existing schedule of this kind instead of failing (raw
-                    ones: the same timing and operation). Default: false.
-            opts: Pulumi resource options.
+                ones: the same timing and operation). Default: false. Changes in place.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
         """
         props = {
             "organization": default_organization(organization),

@@ -39,12 +39,13 @@ class Webhook(Resource, module="governance", name="Webhook"):
         self,
         resource_name: str,
         *,
-        display_name: pulumi.Input[str],
-        payload_url: pulumi.Input[str],
-        name: pulumi.Input[str] | None = None,
+        organization: pulumi.Input[str] | None = None,
         project: pulumi.Input[str] | None = None,
         stack: pulumi.Input[str] | None = None,
         environment: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        display_name: pulumi.Input[str],
+        payload_url: pulumi.Input[str],
         active: pulumi.Input[bool] | None = None,
         format: pulumi.Input[str] | None = None,
         filters: pulumi.Input[list[str]] | None = None,
@@ -52,39 +53,39 @@ class Webhook(Resource, module="governance", name="Webhook"):
         secret: pulumi.Input[str] | None = None,
         ping_on_apply: bool | None = None,
         adopt: bool | None = None,
-        organization: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Create a webhook on an organization, a stack or an ESC environment.
 
         Args:
-            resource_name: The Pulumi name of the resource.
+            resource_name: The resource's name in the Pulumi program (unique per kind).
             organization: The organization. Default: stack config `governance:organization`, else
-                    the stack's organization. A change replaces the resource.
+                the stack's organization. Changing it replaces the resource.
             project: The project of a stack or environment hook. Part of the hook's scope; a change
-                    replaces the hook.
+                replaces the hook. Changing it replaces the resource.
             stack: The stack of a stack hook (with `project`). Part of the hook's scope; a change
-                    replaces the hook.
+                replaces the hook. Changing it replaces the resource.
             environment: The ESC environment of an environment hook (with `project`). Part of the
-                    hook's scope; a change replaces the hook.
+                hook's scope; a change replaces the hook. Changing it replaces the resource.
             name: The hook's name in its scope (1-100 letters, digits, '_', '.', '-'). Default:
-                    `hook-<8 hex>`, drawn once and kept. A change replaces the resource.
-            display_name: The name shown in the Pulumi Cloud console. Changed in place.
+                `hook-<8 hex>`, drawn once and kept. Changing it replaces the resource.
+            display_name: The name shown in the Pulumi Cloud console. Changes in place.
             payload_url: Where deliveries go: an http(s) URL; for the pulumi_deployments format, the
-                    stack to deploy as `project/stack`. Changed in place.
-            active: Whether deliveries are sent. Default: true. Changed in place.
-            format: The payload format. Default: raw. Changed in place.
+                stack to deploy as `project/stack`. Changes in place.
+            active: Whether deliveries are sent. Default: true. Changes in place.
+            format: The payload format. Default: raw. One of: raw, slack, ms_teams,
+                pulumi_deployments. Changes in place.
             filters: Event names the hook receives (all when empty), e.g. update_failed,
-                    drift_detected, policy_violation_mandatory; checked per scope. Changed in place.
+                drift_detected, policy_violation_mandatory; checked per scope. Changes in place.
             groups: Event groups the hook receives: stacks, deployments, policies (organization and
-                    stack hooks), environments (organization and environment hooks). Changed in
-                    place.
+                stack hooks), environments (organization and environment hooks). Changes in place.
             secret: The HMAC key that signs deliveries (secret). Removing it removes it on the
-                    service. Changed in place.
+                service. Stored as a secret. Changes in place.
             ping_on_apply: Ping the hook after each create and update; fail unless it answers 2xx.
-                    Default: false. Changed in place.
+                Default: false. Changes in place.
             adopt: Take over an existing hook of the same name instead of failing. Default: false.
-            opts: Pulumi resource options.
+                Changes in place.
+            opts: Pulumi resource options (parent, depends_on, protect, ...).
         """
         props = {
             "organization": default_organization(organization),

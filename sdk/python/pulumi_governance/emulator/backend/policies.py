@@ -93,6 +93,7 @@ def required_policies(
 ) -> list[dict[str, Any]]:
     """The ``requiredPolicies`` of an update reply; each entry also carries ``mode`` (ours)."""
     applied_by: dict[str, list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]] = {}
+    # Membership is the store's index of members, not a list in the group's document.
     for name in tx.groups_of(org, project, stack):
         group = tx.get(POLICY_GROUP, org, name)
         if group is None or group.get("entityType", "stacks") != "stacks":

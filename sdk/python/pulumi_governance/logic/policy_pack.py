@@ -1,10 +1,13 @@
-"""PolicyPack logic: one published version of a pulumi-policy Python pack, read from its directory.
+"""PolicyPack: one published version of a pulumi-policy Python pack, read from its directory.
 
 Check reads PulumiPolicy.yaml, hashes the files that would be uploaded (`source_hash`) and runs the
 pack as an analyzer to learn its name and policies, so a broken pack fails in preview. A published
 version never changes: a new `source_hash` under the same version tag is rejected in check, with the
 advice to bump the version. A new version tag (or organization) replaces the resource, the new
 version first (create-before-delete), so a group that uses the pack is never left without it.
+
+Publishing (create, upload, complete) converges after a lost answer or a 5xx at any of the three
+(`PolicyPacksApi.publish`'s rules); a version left half-published by an error is deleted again.
 """
 
 from __future__ import annotations
@@ -14,8 +17,25 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._logic import Created, Failure, Plan, Props, changed_keys, is_unknown
-from ._policy_pack_analyzer import analyzer_info
+from pulumi_governance.api.errors import Conflict, NotFound
+
+from .detailed_diff import detailed_diff, plan_of
+from .kind import (
+    Created,
+    Failure,
+    Field,
+    ObjectType,
+    Plan,
+    PropertyChange,
+    Props,
+    Read,
+    Updated,
+    changed_keys,
+    inputs_of,
+    is_unknown,
+)
+from .policy_group import ORGANIZATION
+from .policy_pack_analyzer import analyzer_info
 from .policy_pack_source import (
     PackSourceError,
     pack_files,
@@ -29,6 +49,61 @@ if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
 
 VERSION_TAG_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,100}$")
+
+POLICY_INFO = ObjectType(
+    "PolicyInfo",
+    "One policy of a published pack, as the analyzer described it.",
+    (
+        Field("name", "string", "The policy's name."),
+        Field("enforcement_level", "string", "Its default enforcement level."),
+        Field("description", "string", "What it checks."),
+        Field("config_schema", "object", "The JSON schema of its config.", optional=True),
+    ),
+)
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "source",
+        "string",
+        "The pack's directory (holding PulumiPolicy.yaml); a relative path resolves against the "
+        "program's directory. Another path holding the same files changes in place; changed "
+        "files need a new version tag.",
+    ),
+    Field(
+        "version_tag",
+        "string",
+        "The version tag to publish (^[a-zA-Z0-9-_.]{1,100}$). Default: `version` in "
+        "PulumiPolicy.yaml.",
+        replaces=True,
+        optional=True,
+    ),
+    ORGANIZATION,
+    Field(
+        "adopt",
+        "boolean",
+        "Take over a version that is published already, when its policies match the source's, "
+        "instead of failing. Default: False.",
+        optional=True,
+        default=False,
+    ),
+    Field("name", "string", "The pack's name (from the pack itself).", output_only=True),
+    Field("version", "integer", "The service's number for this version.", output_only=True),
+    Field(
+        "policies",
+        "array",
+        "The pack's policies: name, enforcement_level, description, config_schema.",
+        output_only=True,
+        items=POLICY_INFO,
+    ),
+    Field(
+        "source_hash",
+        "string",
+        "The SHA-256 of the uploaded files; a new one under the same version tag fails.",
+        output_only=True,
+        replaces=True,
+    ),
+    Field("adopted", "boolean", "True when the version existed and was adopted.", output_only=True),
+)
 REPLACE_KEYS = ("organization", "version_tag", "source_hash")
 IN_PLACE_KEYS = ("source", "adopt")
 # Analyzer answers by (directory, source_hash): check and create run in one provider process.
@@ -74,8 +149,19 @@ def bump_failure(olds: Props, news: Props) -> Failure | None:
 
 class PolicyPackLogic:
     kind = "PolicyPack"
+    fields = FIELDS
 
-    def check(self, news: Props) -> tuple[Props, list[Failure]]:
+    def check(self, olds: Props, news: Props) -> tuple[Props, list[Failure]]:
+        """The inputs with what the source says (version tag, name, policies, source_hash)."""
+        checked, failures = self._check_source(news)
+        inputs = {**news, **checked}
+        if not failures:
+            failure = bump_failure(olds, inputs)
+            if failure is not None:
+                failures.append(failure)
+        return inputs, failures
+
+    def _check_source(self, news: Props) -> tuple[Props, list[Failure]]:
         source, tag = news.get("source"), news.get("version_tag")
         if is_unknown(source):
             return {}, []
@@ -113,9 +199,10 @@ class PolicyPackLogic:
         failure = bump_failure(olds, news)
         if failure is not None:
             raise ValueError(f"{failure.property}: {failure.reason}")
-        replaces = changed_keys(olds, news, REPLACE_KEYS)
-        changes = replaces + changed_keys(olds, news, IN_PLACE_KEYS)
-        return Plan(changes=changes, replaces=replaces)
+        detailed = detailed_diff(FIELDS, olds, news)
+        if changed_keys(olds, news, ("source_hash",)):
+            detailed["source_hash"] = PropertyChange("update", replaces=True)
+        return plan_of(detailed)
 
     def create(self, api: PulumiCloudClient, news: Props) -> Created:
         org, tag = str(news["organization"]), str(news["version_tag"])
@@ -180,9 +267,7 @@ class PolicyPackLogic:
             f"{org}/{name}/{tag}", {**outs, "version": version, "adopted": True}, [message]
         )
 
-    def read(self, api: PulumiCloudClient, id: str, olds: Props) -> Props | None:
-        from pulumi_governance.api import NotFound
-
+    def read(self, api: PulumiCloudClient, id: str, olds: Props) -> Read | None:
         org, name, tag = _address(id, olds)
         version = olds.get("version")
         if not isinstance(version, int):
@@ -195,7 +280,7 @@ class PolicyPackLogic:
             return None
         if live.get("versionTag") not in (None, tag):
             return None
-        return {
+        outs = {
             **olds,
             "organization": org,
             "name": name,
@@ -203,14 +288,14 @@ class PolicyPackLogic:
             "version": version,
             "policies": _policies(live.get("policies") or []),
         }
+        # An import knows no source directory: the inputs then hold what the ID names.
+        return Read(id, outs, inputs_of(FIELDS, outs))
 
-    def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Props:
+    def update(self, api: PulumiCloudClient, id: str, olds: Props, news: Props) -> Updated:
         # Only `source` (same files, another path) and `adopt` change in place: no API call.
-        return {**olds, **{k: news.get(k) for k in IN_PLACE_KEYS}}
+        return Updated({**olds, **{k: news.get(k) for k in IN_PLACE_KEYS}})
 
     def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> None:
-        from pulumi_governance.api import Conflict, NotFound
-
         org, name, tag = _address(id, olds)
         version = olds.get("version")
         if not isinstance(version, int):
@@ -241,7 +326,7 @@ def _address(id: str, olds: Props) -> tuple[str, str, str]:
 def _publish(api: PulumiCloudClient, org: str, body: dict[str, Any], archive: bytes) -> int:
     """Create, upload, complete; a version left half-published is deleted again."""
     packs = api.policy_packs
-    created = packs.create(org, body)
+    created = packs.create_resending(org, body)
     version = int(created["version"])
     try:
         packs.upload(created, archive)
@@ -251,3 +336,6 @@ def _publish(api: PulumiCloudClient, org: str, body: dict[str, Any], archive: by
             packs.delete_version(org, body["name"], version)
         raise
     return version
+
+
+POLICY_PACK = PolicyPackLogic()

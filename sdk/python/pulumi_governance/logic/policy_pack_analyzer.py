@@ -9,6 +9,9 @@ config schemas; the process is stopped right after.
 The interpreter is the pack's own virtualenv (`runtime.options.virtualenv` in PulumiPolicy.yaml)
 when it exists, else this process's (which must have pulumi-policy installed). Stack config and
 Pulumi credentials in the environment are not passed on to the pack.
+
+The gRPC stubs of the Analyzer service ship in the `pulumi` package; they are imported only when a
+pack is asked (`_ask`), so importing the logic imports nothing of Pulumi.
 """
 
 from __future__ import annotations
@@ -21,18 +24,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import grpc
-from google.protobuf import empty_pb2, json_format
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
-
 from .policy_pack_source import PackSourceError, virtualenv_dir
 
-_LEVELS = {
-    analyzer_pb2.ADVISORY: "advisory",
-    analyzer_pb2.MANDATORY: "mandatory",
-    analyzer_pb2.REMEDIATE: "remediate",
-    analyzer_pb2.DISABLED: "disabled",
-}
+_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 # What the pack's process must not see: our stack config (it holds the access token) and the
 # program's identity (which would make the policy host configure a Pulumi runtime).
 _WITHHELD_ENV = (
@@ -87,12 +81,7 @@ def analyzer_info(source: Path, project: dict[str, Any], timeout: float = 60.0) 
                 stderr.seek(0)
                 tail = stderr.read().decode(errors="replace").strip()[-2000:]
                 raise PackSourceError(f"the policy pack did not start as an analyzer: {tail}")
-            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-                stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-                try:
-                    info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=timeout)
-                except grpc.RpcError as error:
-                    raise PackSourceError(f"GetAnalyzerInfo failed: {error}") from None
+            return _ask(port, timeout)
         finally:
             if process.poll() is None:
                 process.terminate()
@@ -103,10 +92,21 @@ def analyzer_info(source: Path, project: dict[str, Any], timeout: float = 60.0) 
                     process.wait()
             if process.stdout is not None:
                 process.stdout.close()
-    return _wire(info)
 
 
-def _wire(info: analyzer_pb2.AnalyzerInfo) -> dict[str, Any]:
+def _ask(port: int, timeout: float) -> dict[str, Any]:
+    """GetAnalyzerInfo of the analyzer listening on `port`, in the service's wire format."""
+    import grpc
+    from google.protobuf import empty_pb2, json_format
+    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+        try:
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=timeout)
+        except grpc.RpcError as error:
+            raise PackSourceError(f"GetAnalyzerInfo failed: {error}") from None
+    names = {getattr(analyzer_pb2, level.upper()): level for level in _LEVELS}
     policies = []
     for policy in info.policies:
         wire: dict[str, Any] = {
@@ -114,7 +114,7 @@ def _wire(info: analyzer_pb2.AnalyzerInfo) -> dict[str, Any]:
             "displayName": policy.displayName,
             "description": policy.description,
             "message": policy.message,
-            "enforcementLevel": _LEVELS.get(policy.enforcementLevel, "advisory"),
+            "enforcementLevel": names.get(policy.enforcementLevel, "advisory"),
         }
         if policy.HasField("configSchema"):
             schema: dict[str, Any] = {"type": "object"}

@@ -1,0 +1,49 @@
+"""The plugin process: its schema, configuration, look-ups, and how its errors read."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+
+from devtools.emulator import Emulator
+from provider.schema import SCHEMA_PATH
+from tests.plugin._plugin import Plugin, plain
+
+
+def test_plugin_serves_the_committed_schema(plugin: Plugin) -> None:
+    served = plugin.stub.GetSchema(provider_pb2.GetSchemaRequest(version=0)).schema
+    assert json.loads(served) == json.loads(SCHEMA_PATH.read_text())
+    assert json.loads(served)["name"] == "governance"
+
+
+def test_plugin_get_stacks_by_tag(plugin: Plugin, emulator: Emulator) -> None:
+    tagged = emulator.request(
+        "POST", "/api/stacks/acme/web/prod/tags", json={"name": "team", "value": "web"}
+    )
+    assert tagged.status_code == 204, tagged.text
+    response = plugin.invoke("getStacks", {"tagName": "team", "tagValue": "web"})
+    answer = plain(getattr(response, "return"))
+    assert [(s["project"], s["stack"]) for s in answer["items"]] == [("web", "prod")]
+
+
+def test_plugin_error_reads_as_its_own_text(plugin: Plugin) -> None:
+    with pytest.raises(grpc.RpcError) as raised:
+        plugin.check("Nothing", {})
+    assert raised.value.details() == "unknown resource type governance:index:Nothing"
+
+
+def test_plugin_stops_at_once_on_interrupt() -> None:
+    """The engine stops a plugin with SIGINT and waits up to 5 s before killing it."""
+    process = Plugin()
+    process.start()
+    assert process.process is not None
+    started = time.monotonic()
+    process.process.send_signal(signal.SIGINT)
+    assert process.process.wait(timeout=5) == 0
+    assert time.monotonic() - started < 2
+    process.stop()
