@@ -12,9 +12,10 @@ Layout: one package per API area (``stacks``, ``policy_packs``, ``policy_groups`
 with ``models.py`` (the area's state and rules: plain functions over a store transaction, no HTTP)
 and ``routes.py`` (the HTTP handlers: read the request, call ``models``, shape the answer).
 Shared by every area: ``app`` (``create_app`` and the ``ROUTERS`` list), ``store`` (SQLite),
-``deps`` (FastAPI dependencies), ``errors`` (named errors), ``wire`` (reading body fields,
+``deps`` (FastAPI dependencies), ``errors`` (named errors), ``routing`` (``Router``: answers
+rendered straight to JSON, paths pre-checked per area), ``wire`` (reading body fields,
 timestamps, pages), ``lookups`` (what one area reads of another's state), ``faults``,
-``__main__`` (CLI).
+``request_log`` (``/_emulator/requests``), ``__main__`` (CLI).
 
 Rules of the layout:
 
@@ -38,7 +39,7 @@ An area looks like this (``tokens``)::
         return token_id, value
 
     # tokens/routes.py
-    router = APIRouter()
+    router = Router()                              # routing.Router, not FastAPI's APIRouter
 
     @router.post("/api/orgs/{orgName}/tokens")
     def create_token(ctx: OrgDep, store: StoreDep, body: Json, reason: str | None = None):
