@@ -53,7 +53,9 @@ An area looks like this (``tokens``)::
   token, 404 for an unknown org, 403 when the token has no access to it; ``ctx.principal`` has
   ``token_id``, ``orgs``, ``kind`` ("admin" for CLI tokens) and ``is_admin``. ``PrincipalDep``,
   ``AdminDep`` (CLI admin token), ``StoreDep`` and ``SettingsDep`` are the other dependencies.
-- Handlers are plain ``def`` (FastAPI runs them in a thread pool; the store serialises them).
+- Handlers are plain ``def``; ``Router`` runs them on the event loop (a handler is a few SQLite
+  statements under the store's lock). One that waits on anything else, such as a webhook
+  delivery over HTTP, is marked ``@in_thread`` and runs in the thread pool.
   Path parameters use the OpenAPI document's names (``orgName``, ``projectName``, ``stackName``).
 - Documents: ``tx.get/put/delete(kind, org, key)`` and ``tx.list(kind, org, prefix="")`` store
   JSON objects per kind (one kind name per object type); ``tx.next_counter(name)`` hands out

@@ -16,7 +16,7 @@ from fastapi import Body, Depends, Response
 from ..deps import OrgDep, StoreDep
 from ..errors import NotFound
 from ..lookups import require_stack
-from ..routing import Router
+from ..routing import Router, in_thread
 from . import delivery, models
 from .models import Scope
 
@@ -76,6 +76,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
             models.delete(tx, scope, hookName)
 
     @router.post(prefix + "/{hookName}/ping")
+    @in_thread
     def ping_hook(*, scope: Scope = dep, store: StoreDep, hookName: str) -> dict[str, Any]:
         with store.tx() as tx:
             hook = models.require(tx, scope, hookName)
@@ -92,6 +93,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
             return models.deliveries(tx, scope, hookName)
 
     @router.post(prefix + "/{hookName}/deliveries/{event}/redeliver")
+    @in_thread
     def redeliver(
         *, scope: Scope = dep, store: StoreDep, hookName: str, event: str
     ) -> dict[str, Any]:
