@@ -6,7 +6,9 @@ it prints one line containing ``http://HOST:PORT`` when ready. It never imports
 misunderstanding in one is caught by tests of the other.
 
 Layout: one package per API area (``stacks``, ``policy_packs``, ``policy_groups``,
-``policy_results``, ``tokens``, ``webhooks``, ``schedules``, ``oidc``, ``user``, ``admin``), each
+``policy_results``, ``tokens``, ``webhooks``, ``schedules``, ``oidc``, ``user``, ``admin``, and
+``backend``: updates, state and secrets of app stacks, with ``policies`` and ``crypto`` beside its
+``models``, and ``unsupported``: the 501 areas), each
 with ``models.py`` (the area's state and rules: plain functions over a store transaction, no HTTP)
 and ``routes.py`` (the HTTP handlers: read the request, call ``models``, shape the answer).
 Shared by every area: ``app`` (``create_app`` and the ``ROUTERS`` list), ``store`` (SQLite),
