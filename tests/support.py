@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,18 @@ from pulumi_governance.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 _counter = itertools.count()
+
+
+EXAMPLE_PACK = REPO / "examples" / "policy-packs" / "baseline"
+
+
+def example_pack_named(directory: Path, name: str) -> Path:
+    """A copy of the example policy pack under `directory`, renamed `name` (its own pack)."""
+    pack = directory / name
+    shutil.copytree(EXAMPLE_PACK, pack)
+    main = pack / "__main__.py"
+    main.write_text(main.read_text().replace('name="baseline"', f'name="{name}"'))
+    return pack
 
 
 def unique(prefix: str) -> str:

@@ -3,7 +3,6 @@ rollback of a half-published version against a scripted server."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +13,9 @@ from pulumi_governance.api import PulumiCloudClient, RetryPolicy
 from pulumi_governance.config import Settings
 from pulumi_governance.logic.policy_pack import POLICY_PACK
 from tests.client.loopback import Reply, ScriptedServer
-from tests.support import unique
+from tests.support import example_pack_named, unique
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
 LOGIC = POLICY_PACK
-
-
-def copy_pack(tmp_path: Path, name: str) -> Path:
-    pack = tmp_path / name
-    shutil.copytree(EXAMPLE, pack)
-    main = pack / "__main__.py"
-    main.write_text(main.read_text().replace('name="baseline"', f'name="{name}"'))
-    return pack
 
 
 def checked(pack: Path, org: str, adopt: bool = False) -> dict[str, Any]:
@@ -38,7 +28,7 @@ def checked(pack: Path, org: str, adopt: bool = False) -> dict[str, Any]:
 def test_publish_refresh_adopt_delete(tmp_path: Path, emulator: Emulator) -> None:
     api = PulumiCloudClient(Settings(emulator.url, emulator.token))
     name = unique("pack")
-    news = checked(copy_pack(tmp_path, name), emulator.org)
+    news = checked(example_pack_named(tmp_path, name), emulator.org)
 
     created = LOGIC.create(api, news)
     assert created.id == f"{emulator.org}/{name}/1.0.0" and created.outs["adopted"] is False
@@ -56,7 +46,7 @@ def test_publish_refresh_adopt_delete(tmp_path: Path, emulator: Emulator) -> Non
     assert adopted.outs["adopted"] is True and adopted.outs["version"] == created.outs["version"]
     assert "adopted existing" in adopted.messages[0]
 
-    other = copy_pack(tmp_path / "other", name)
+    other = example_pack_named(tmp_path / "other", name)
     main = other / "__main__.py"
     main.write_text(main.read_text().replace("review.", "review today."))
     with pytest.raises(RuntimeError, match="other policies"):
@@ -73,7 +63,7 @@ def test_a_failed_upload_or_complete_deletes_the_reserved_version(
 ) -> None:
     server = ScriptedServer()
     try:
-        news = checked(copy_pack(tmp_path, "rollback"), "acme")
+        news = checked(example_pack_named(tmp_path, "rollback"), "acme")
         versions = "/api/orgs/acme/policypacks/rollback/versions/7"
         created = {"version": 7, "uploadURI": f"{server.url}/upload", "requiredHeaders": {}}
         listed = Reply(200, {"policyPacks": []})  # the look for an existing version, then create
@@ -96,7 +86,7 @@ def test_a_failed_upload_or_complete_deletes_the_reserved_version(
 def test_a_complete_that_finds_the_version_complete_succeeds(tmp_path: Path) -> None:
     server = ScriptedServer()
     try:
-        news = checked(copy_pack(tmp_path, "resent"), "acme")
+        news = checked(example_pack_named(tmp_path, "resent"), "acme")
         versions = "/api/orgs/acme/policypacks/resent/versions/3"
         created = {"version": 3, "uploadURI": f"{server.url}/upload", "requiredHeaders": {}}
         listed = Reply(200, {"policyPacks": []})
@@ -119,7 +109,7 @@ def test_a_complete_that_finds_the_version_complete_succeeds(tmp_path: Path) -> 
 def test_a_503_at_a_publishing_write_converges(tmp_path: Path, failing: str) -> None:
     server = ScriptedServer()
     try:
-        news = checked(copy_pack(tmp_path, "flaky"), "acme")
+        news = checked(example_pack_named(tmp_path, "flaky"), "acme")
         packs = "/api/orgs/acme/policypacks"
         complete = f"{packs}/flaky/versions/5/complete"
         created = {"version": 5, "uploadURI": f"{server.url}/upload", "requiredHeaders": {}}

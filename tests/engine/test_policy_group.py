@@ -56,6 +56,10 @@ for spec in json.loads({specs!r}):
 
 
 def publish_pack(emulator: Emulator, name: str, tag: str) -> None:
+    """Publish `name` at `tag` on the (session-wide) emulator, unless an earlier test did."""
+    listed = emulator.request("GET", f"/api/orgs/{ORG}/policypacks").json()["policyPacks"]
+    if any(p["name"] == name and tag in p["versionTags"] for p in listed):
+        return
     body = {"name": name, "displayName": name.upper(), "versionTag": tag, "policies": POLICIES}
     created = emulator.request("POST", f"/api/orgs/{ORG}/policypacks", json=body)
     assert created.status_code == 201, created.text
@@ -132,94 +136,110 @@ def aws(tag: str, level: str) -> dict[str, Any]:
     return {"name": "aws-guard", "version_tag": tag, "config": {"all": level}}
 
 
-def test_policy_group_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emulator) -> None:
+def created_group(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator, name: str
+) -> tuple[Governance, dict[str, Any]]:
+    """A stack whose group `name` holds api/prod, web/prod and aws-guard 1.0.0 (mandatory)."""
     publish_pack(emulator, "aws-guard", "1.0.0")
     publish_pack(emulator, "aws-guard", "2.0.0")
-    gov = Governance(tmp_path, engine, emulator, "lifecycle")
-
-    # create: stacks and a pack with an enforcement level for every policy
+    gov = Governance(tmp_path, engine, emulator, name)
     spec = group(
-        name="prod-guardrails",
-        stacks=["web/prod", "api/prod"],
-        policy_packs=[aws("1.0.0", "mandatory")],
+        name=name, stacks=["web/prod", "api/prod"], policy_packs=[aws("1.0.0", "mandatory")]
     )
     assert gov.up(spec).summary.resource_changes == {"create": 2}
-    stacks, packs = members(group_on_service(emulator, "prod-guardrails"))
+    return gov, spec
+
+
+def test_policy_group_create_holds_the_declared_stacks_and_packs(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    gov, _ = created_group(tmp_path, engine, emulator, "pg-create")
+    stacks, packs = members(group_on_service(emulator, "pg-create"))
     assert stacks == ["api/prod", "web/prod"]
     assert packs == {"aws-guard": ("1.0.0", {"all": {"enforcementLevel": "mandatory"}})}
+    gov.stack.destroy(color="never")
+    assert group_on_service(emulator, "pg-create") is None
 
-    # stacks and a config-only change: the reviewer sees each property's old and new value
+
+def test_policy_group_membership_and_config_change_in_place(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    # the reviewer sees each property's old and new value
+    gov, _ = created_group(tmp_path, engine, emulator, "pg-members")
     spec = group(
-        name="prod-guardrails",
+        name="pg-members",
         stacks=["web/prod", "web/staging"],
         policy_packs=[aws("1.0.0", "advisory")],
     )
     diff = gov.preview(spec)
-    assert "~ pulumi-python:dynamic/governance:PolicyGroup" in diff or "guardrails" in diff
     assert '"api/prod"' in diff and '"web/staging"' in diff, diff
     assert '"mandatory" => "advisory"' in diff, diff
     assert gov.up(spec).summary.resource_changes == {"same": 1, "update": 1}
-    stacks, packs = members(group_on_service(emulator, "prod-guardrails"))
+    stacks, packs = members(group_on_service(emulator, "pg-members"))
     assert stacks == ["web/prod", "web/staging"]
     assert packs == {"aws-guard": ("1.0.0", {"all": {"enforcementLevel": "advisory"}})}
+    gov.stack.destroy(color="never")
 
-    # a new pack version and a rename: both in place
+
+def test_policy_group_rename_and_new_pack_version_change_in_place(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    gov, _ = created_group(tmp_path, engine, emulator, "pg-rename")
     spec = group(
-        name="prod-policies",
-        stacks=["web/prod", "web/staging"],
-        policy_packs=[aws("2.0.0", "advisory")],
+        name="pg-renamed", stacks=["web/prod", "api/prod"], policy_packs=[aws("2.0.0", "mandatory")]
     )
     diff = gov.preview(spec)
-    assert '"prod-guardrails" => "prod-policies"' in diff, diff
+    assert '"pg-rename" => "pg-renamed"' in diff, diff
     assert '"1.0.0" => "2.0.0"' in diff, diff
     assert "replace" not in diff.split("Resources:")[-1], diff
     assert gov.up(spec).summary.resource_changes == {"same": 1, "update": 1}
-    assert group_on_service(emulator, "prod-guardrails") is None
-    stacks, packs = members(group_on_service(emulator, "prod-policies"))
-    assert stacks == ["web/prod", "web/staging"] and packs["aws-guard"][0] == "2.0.0"
+    assert group_on_service(emulator, "pg-rename") is None
+    stacks, packs = members(group_on_service(emulator, "pg-renamed"))
+    assert stacks == ["api/prod", "web/prod"] and packs["aws-guard"][0] == "2.0.0"
+    gov.stack.destroy(color="never")
+    assert group_on_service(emulator, "pg-renamed") is None
 
-    # drift made directly on the service: refresh records it, the next up restores the program
-    patch(
-        emulator,
-        "prod-policies",
-        [
-            {"addStack": {"name": "prod", "routingProject": "api"}},
-            {"removePolicyPack": {"name": "aws-guard"}},
-        ],
-        batch=True,
-    )
+
+def test_policy_group_drift_is_recorded_by_refresh_and_undone_by_up(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    gov, spec = created_group(tmp_path, engine, emulator, "pg-drift")
+    drift = [
+        {"addStack": {"name": "staging", "routingProject": "web"}},
+        {"removePolicyPack": {"name": "aws-guard"}},
+    ]
+    patch(emulator, "pg-drift", drift, batch=True)
     assert gov.stack.refresh(color="never").summary.resource_changes == {"same": 1, "update": 1}
     (state,) = resources_of_type(exported_state(gov.stack), GROUP_TYPE)
     assert state["outputs"]["live"]["stacks"] == ["api/prod", "web/prod", "web/staging"]
     assert state["outputs"]["live"]["policy_packs"] == []
     # (a Python dynamic provider sends no detailed diff: preview names the group, not the drift)
     assert "~ 1 to update" in gov.preview(spec)
-    converge = gov.up(spec)
-    assert converge.summary.resource_changes == {"same": 1, "update": 1}
-    stacks, packs = members(group_on_service(emulator, "prod-policies"))
-    assert stacks == ["web/prod", "web/staging"]
-    assert packs == {"aws-guard": ("2.0.0", {"all": {"enforcementLevel": "advisory"}})}
+    assert gov.up(spec).summary.resource_changes == {"same": 1, "update": 1}
+    stacks, packs = members(group_on_service(emulator, "pg-drift"))
+    assert stacks == ["api/prod", "web/prod"]
+    assert packs == {"aws-guard": ("1.0.0", {"all": {"enforcementLevel": "mandatory"}})}
+    gov.stack.destroy(color="never")
 
-    # a mode change replaces the group
+
+def test_policy_group_mode_change_replaces_it(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    gov, _ = created_group(tmp_path, engine, emulator, "pg-mode")
     spec = group(
-        name="prod-policies",
-        mode="audit",
-        stacks=["web/prod"],
-        policy_packs=[aws("2.0.0", "advisory")],
+        name="pg-mode", mode="audit", stacks=["web/prod"], policy_packs=[aws("1.0.0", "mandatory")]
     )
     diff = gov.preview(spec)
     assert "+-" in diff and '"preventative" => "audit"' in diff, diff
     assert gov.up(spec).summary.resource_changes == {"same": 1, "replace": 1}
-    replaced = group_on_service(emulator, "prod-policies")
+    replaced = group_on_service(emulator, "pg-mode")
     assert replaced is not None and replaced["mode"] == "audit"
     assert members(replaced)[0] == ["web/prod"]
-
-    # destroy leaves the emulator without the group
     gov.stack.destroy(color="never")
-    assert group_on_service(emulator, "prod-policies") is None
+    assert group_on_service(emulator, "pg-mode") is None
 
 
-def test_invalid_input_fails_in_preview(
+def test_policy_group_invalid_input_fails_in_preview_naming_each_field(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     gov = Governance(tmp_path, engine, emulator, "invalid")
@@ -233,7 +253,21 @@ def test_invalid_input_fails_in_preview(
     assert group_on_service(emulator, "bad") is None
 
 
-def test_adopt_default_group_and_attachments(
+def test_policy_group_name_clash_without_adopt_fails_saying_how_to_adopt(
+    tmp_path: Path, engine: EngineEnv, emulator: Emulator
+) -> None:
+    created = emulator.request(
+        "POST", f"/api/orgs/{ORG}/policygroups", json={"name": "clash", "entityType": "stacks"}
+    )
+    assert created.status_code == 204, created.text
+    gov = Governance(tmp_path, engine, emulator, "clash")
+    with pytest.raises(auto.CommandError) as clash:
+        gov.up(group(name="clash", stacks=["web/prod"]))
+    assert "already exists" in str(clash.value) and "adopt=True" in str(clash.value)
+    assert members(group_on_service(emulator, "clash"))[0] == []  # left as it was
+
+
+def test_policy_group_attachments_beside_the_adopted_default_group(
     tmp_path: Path, engine: EngineEnv, emulator: Emulator
 ) -> None:
     publish_pack(emulator, "baseline", "1.0.0")
@@ -244,11 +278,6 @@ def test_adopt_default_group_and_attachments(
     assert created.status_code == 204, created.text
     patch(emulator, "shared", {"addStack": {"name": "prod", "routingProject": "api"}})
     gov = Governance(tmp_path, engine, emulator, "attach")
-
-    # a name clash without adopt fails and says how to take the group over
-    with pytest.raises(auto.CommandError) as clash:
-        gov.up(group(name="shared", stacks=["web/prod"]))
-    assert "already exists" in str(clash.value) and "adopt=True" in str(clash.value)
 
     default = group(
         resource_name="default",
@@ -287,7 +316,7 @@ def test_adopt_default_group_and_attachments(
     ]
     up = gov.up(default, *attachments)
     assert "adopted existing policy group 'acme/default-policy-group'" in up.stdout, up.stdout
-    assert up.summary.resource_changes == {"same": 1, "create": 5}
+    assert up.summary.resource_changes == {"create": 6}
     assert up.outputs["cost"].value == f"{ORG}/shared/cost"
     assert up.outputs["web-prod"].value == f"{ORG}/shared/web/prod"
     stacks, packs = members(group_on_service(emulator, "shared"))
