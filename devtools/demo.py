@@ -177,7 +177,10 @@ def main() -> int:
     finally:
         if app is not None:
             heading("pulumi destroy: examples/app-payments (payments/prod)")
-            app.pulumi("destroy", "--yes")
+            _, output = app.pulumi("destroy", "--yes")
+            for line in output.splitlines():
+                if line.startswith(("    - ", "Resources:", "Duration:")):
+                    echo(line)
         for example, stack in reversed(list(zip(plan, stacks, strict=False))):
             heading(f"pulumi destroy: examples/{example.directory}")
             stack.destroy(color="never", on_output=echo)

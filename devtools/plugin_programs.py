@@ -101,14 +101,15 @@ def python_program(
 def typescript_program(engine: EngineEnv, directory: Path, name: str, index_ts: str) -> Path:
     """A TypeScript project using the plugin through its generated SDK (`@pulumi/governance`).
 
-    `@pulumi/pulumi` comes from the npm cache that `scripts/bootstrap.sh` fills (offline)."""
+    `@pulumi/pulumi` of the CLI's version comes from the npm cache that `scripts/bootstrap.sh`
+    fills (offline)."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "index.ts").write_text(textwrap.dedent(index_ts).lstrip())
     project = directory / "Pulumi.yaml"
     if project.exists():
         return directory
     project.write_text(f"name: {name}\nruntime: nodejs\n")
-    version = _pulumi_version()
+    version = pulumi(engine, directory, "version").strip().splitlines()[-1].removeprefix("v")
     (directory / "package.json").write_text(
         f'{{"name": "{name}", "main": "index.ts", "private": true, '
         f'"dependencies": {{"@pulumi/pulumi": "{version}"}}}}\n'
@@ -119,12 +120,6 @@ def typescript_program(engine: EngineEnv, directory: Path, name: str, index_ts: 
     )  # fmt: skip
     package_add(engine, directory)
     return directory
-
-
-def _pulumi_version() -> str:
-    import importlib.metadata
-
-    return importlib.metadata.version("pulumi")
 
 
 def plugin_stack(

@@ -48,7 +48,7 @@ _KIND_OF_CHANGE = {
 
 
 class ProviderError(Exception):
-    """An error for the user: its text is shown as it is (the server strips no prefix from it)."""
+    """An error for the user: `main` returns its text as the call's status message, unwrapped."""
 
 
 def logic_for(type_token: str) -> Logic:
@@ -121,6 +121,8 @@ class GovernanceProvider(p.Provider):
                 )
                 return p.CheckResponse(inputs=request.new_inputs, failures=[failure])
             news["organization"] = self.config["organization"]
+        if any(f.name == "name_seed" for f in logic.fields) and not news.get("name_seed"):
+            news["name_seed"] = _name_seed(request.urn, news["organization"])
         inputs, failures = logic.check(olds, news)
         return p.CheckResponse(
             inputs=to_wire(inputs, logic.fields, secret),
@@ -244,6 +246,14 @@ class GovernanceProvider(p.Provider):
             traceback.print_exc(file=sys.stderr)
             subject = f"{logic.kind} {rid}".strip()
             raise ProviderError(f"{operation} {subject}: {error}") from None
+
+
+def _name_seed(urn: str, organization: str) -> str:
+    """The resource's identity in its stack (`org/project/stack/name`), from which the logic
+    derives a generated name, so an interrupted create is found again (as the SDK's is)."""
+    parts = urn.split("::")
+    stack, project, name = parts[0].rsplit(":", 1)[-1], parts[1], parts[-1]
+    return f"{organization}/{project}/{stack}/{name}"
 
 
 async def _known(output: pulumi.Output[Any]) -> Any:

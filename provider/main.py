@@ -23,7 +23,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 
 from pulumi_governance import __version__
 
-from .adapter import GovernanceProvider
+from .adapter import GovernanceProvider, ProviderError
 
 _RPCS = (
     "GetSchema", "CheckConfig", "DiffConfig", "Configure", "Invoke", "Check", "Diff",
@@ -42,9 +42,20 @@ def _plain_errors(
         except grpc.aio.AbortError:
             raise
         except Exception as error:  # every error reaches the user, as its own text
-            await context.abort(grpc.StatusCode.UNKNOWN, str(error) or type(error).__name__)
+            await context.abort(grpc.StatusCode.UNKNOWN, _user_text(error))
 
     return call
+
+
+def _user_text(error: BaseException) -> str:
+    """The text of the ProviderError behind `error`, if any (newer SDKs re-raise errors with a
+    traceback appended), else the error's own text."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ProviderError):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return str(error) or type(error).__name__
 
 
 class Servicer(ProviderServicer):

@@ -22,5 +22,5 @@ if [[ "$venv" == .venv ]]; then
     .venv/bin/mypy
 fi
 
-echo "== tests ($("$venv/bin/python" -c 'import pulumi; print("pulumi SDK", pulumi.__version__)'), pulumi CLI $("$cli_dir/pulumi" version))" >&2
+echo "== tests ($("$venv/bin/python" -c 'from importlib.metadata import version; print("pulumi SDK", version("pulumi"))'), pulumi CLI $("$cli_dir/pulumi" version))" >&2
 exec "$venv/bin/python" -m pytest -p no:cacheprovider -ra "$@"

@@ -131,7 +131,7 @@ def test_validation(emulator: Emulator) -> None:
         (org, {"format": "xml"}, "format"),
         (org, {"format": "pulumi_deployments", "payloadUrl": "p/s"}, "pulumi_deployments"),
         (org, {"filters": ["no_such_event"]}, "no_such_event"),
-        (org, {"groups": ["policies"]}, "policies"),
+        (org, {"groups": ["no_such_group"]}, "no_such_group"),
         (org, {"payloadUrl": "ftp://example.com"}, "payloadUrl"),
         (org, {"payloadUrl": "not a url"}, "payloadUrl"),
         (org, {"displayName": ""}, "displayName"),
@@ -266,3 +266,15 @@ def test_hooks_and_deliveries_survive_a_restart(emulator_factory) -> None:  # ty
     assert hook["hasSecret"] is True
     assert ok(emu.request("GET", f"{base}/durable/deliveries"), 200) == [delivery]
     assert "durable" in emu.state()["orgs"][emu.org]["webhook"]["org/durable"]["name"]
+
+
+def test_policy_violation_events_and_group_on_org_and_stack_hooks(emulator: Emulator) -> None:
+    """The OpenAPI document names policy violation events (mandatory, advisory) for webhooks."""
+    events = ["policy_violation_mandatory", "policy_violation_advisory"]
+    for scope, (path, fields) in scopes(emulator).items():
+        subscribed = body(emulator.org, unique("h"), filters=events, groups=["policies"], **fields)
+        created = emulator.request("POST", path, json=subscribed)
+        if scope in ("org", "stack"):
+            assert ok(created, 201)["groups"] == ["policies"]
+        else:
+            assert "not valid for environment webhooks" in error(created, 400)

@@ -4,6 +4,7 @@ only, `pulumi import` of an existing webhook whose generated code previews no ch
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,9 @@ import pytest
 from pulumi import automation as auto
 
 from devtools.emulator import Emulator
-from devtools.engine import EngineEnv, exported_state_text, preview_diff
+from devtools.engine import REPO_ROOT, EngineEnv, exported_state_text, preview_diff
 from devtools.plugin_programs import ORG, plugin_stack, pulumi, yaml_program
+from provider.schema import SCHEMA_PATH
 
 HOOKS = f"/api/orgs/{ORG}/hooks"
 # `~ displayName: ...`, `+ [2]: ...`, but not a resource's own line (`~ governance:index:...`).
@@ -83,7 +85,8 @@ def test_plugin_yaml_one_field_change(hook_stack: auto.Stack, emulator: Emulator
     created = hook(emulator, hook_stack.name)
     assert created is not None and created["displayName"] == "Alerts" and created["hasSecret"]
     assert up.outputs["id"].value == f"{ORG}/{hook_stack.name}"
-    assert "hmac-key-1" not in exported_state_text(hook_stack)
+    state = exported_state_text(hook_stack)
+    assert "hmac-key-1" not in state and emulator.orgs[ORG] not in state
 
     hook_stack.set_config("displayName", auto.ConfigValue("Paged"))
     diff = preview_diff(hook_stack)
@@ -145,3 +148,18 @@ def test_plugin_yaml_destroy(hook_stack: auto.Stack, emulator: Emulator) -> None
     destroy = hook_stack.destroy(color="never")
     assert destroy.summary.resource_changes == {"delete": 2}, destroy.stdout
     assert hook(emulator, hook_stack.name) is None
+
+
+def test_plugin_yaml_get_schema_prints_committed_schema(shared_engine: EngineEnv) -> None:
+    printed = pulumi(shared_engine, shared_engine.root, "package", "get-schema", str(REPO_ROOT))
+    schema = json.loads(printed[printed.index("{") : printed.rindex("}") + 1])
+    committed = json.loads(SCHEMA_PATH.read_text())
+    # The CLI prints the schema normalized (defaults filled in): compare what it declares.
+    for part in ("resources", "functions"):
+        assert sorted(schema[part]) == sorted(committed[part])
+    for token, resource in committed["resources"].items():
+        printed_inputs = schema["resources"][token]["inputProperties"]
+        assert {k: v["description"] for k, v in printed_inputs.items()} == {
+            k: v["description"] for k, v in resource["inputProperties"].items()
+        }, token
+    assert schema["language"]["python"]["packageName"] == "pulumi_governance_plugin"

@@ -75,7 +75,8 @@ class LogSink(engine_pb2_grpc.EngineServicer):
 
 
 class Plugin:
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.env = env
         self.sink = LogSink()
         self._engine = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
         engine_pb2_grpc.add_EngineServicer_to_server(self.sink, self._engine)
@@ -90,6 +91,7 @@ class Plugin:
             stdout=subprocess.PIPE,
             text=True,
             cwd=REPO,
+            env=self.env,
         )
         assert self.process.stdout is not None
         port = int(self.process.stdout.readline().strip())

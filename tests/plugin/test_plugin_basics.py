@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
+from pathlib import Path
 
 import grpc
 import pytest
@@ -47,3 +49,28 @@ def test_plugin_stops_at_once_on_interrupt() -> None:
     assert process.process.wait(timeout=5) == 0
     assert time.monotonic() - started < 2
     process.stop()
+
+
+def test_plugin_token_from_environment(emulator: Emulator, tmp_path: Path) -> None:
+    """Without `governance:accessToken`, PULUMI_ACCESS_TOKEN; without either, an error that
+    says where the token was looked for (and the `pulumi login` credentials, none here)."""
+    env = {**os.environ, "PULUMI_HOME": str(tmp_path), "PULUMI_ACCESS_TOKEN": emulator.token}
+    process = Plugin(env=env)
+    process.start()
+    try:
+        process.configure(apiUrl=emulator.url, organization="acme")
+        answer = plain(getattr(process.invoke("getStacks", {}), "return"))
+        assert ("web", "prod") in [(s["project"], s["stack"]) for s in answer["items"]]
+    finally:
+        process.stop()
+
+    process = Plugin(env={**env, "PULUMI_ACCESS_TOKEN": ""})
+    process.start()
+    try:
+        process.configure(apiUrl=emulator.url, organization="acme")
+        with pytest.raises(grpc.RpcError) as raised:
+            process.invoke("getStacks", {})
+        details = raised.value.details() or ""
+        assert "PULUMI_ACCESS_TOKEN" in details and "credentials.json" in details, details
+    finally:
+        process.stop()

@@ -108,3 +108,23 @@ def test_plugin_webhook_error_names_operation(plugin: Plugin, emulator: Emulator
     assert details.startswith("create Webhook: a webhook named 'grpc-taken' exists"), details
     assert "Exception calling application" not in details
     assert urn("Webhook", "r") not in details
+
+
+def test_plugin_webhook_adopt_message_on_resource(plugin: Plugin, emulator: Emulator) -> None:
+    body = {"organizationName": "acme", "name": "grpc-adopted", "displayName": "By hand",
+            "payloadUrl": "https://hooks.example.com/x", "active": True}  # fmt: skip
+    assert emulator.request("POST", HOOKS, json=body).status_code < 300
+    inputs = checked(plugin, {**DECLARED, "name": "grpc-adopted", "adopt": True})
+    created = plugin.create("Webhook", inputs)
+    assert (urn("Webhook", "r"), "adopted the existing webhook grpc-adopted (By hand)") in (
+        plugin.sink.messages
+    )
+    plugin.delete("Webhook", created.id, plain(created.properties))
+
+
+def test_plugin_webhook_generated_name_follows_the_resource(plugin: Plugin) -> None:
+    """Without `name`, the generated name derives from the resource's identity, as in the SDK."""
+    unnamed = {k: v for k, v in DECLARED.items() if k != "name"}
+    first, again = checked(plugin, unnamed), checked(plugin, unnamed)
+    assert first["name"].startswith("hook-") and first["name"] == again["name"]
+    assert first["nameSeed"] == "acme/governance/dev/r"

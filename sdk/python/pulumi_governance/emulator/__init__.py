@@ -6,13 +6,16 @@ it prints one line containing ``http://HOST:PORT`` when ready. It never imports
 misunderstanding in one is caught by tests of the other.
 
 Layout: one package per API area (``stacks``, ``policy_packs``, ``policy_groups``,
-``policy_results``, ``tokens``, ``webhooks``, ``schedules``, ``oidc``, ``user``, ``admin``), each
+``policy_results``, ``tokens``, ``webhooks``, ``schedules``, ``oidc``, ``user``, ``admin``, and
+``backend``: updates, state and secrets of app stacks, with ``policies`` and ``crypto`` beside its
+``models``, and ``unsupported``: the 501 areas), each
 with ``models.py`` (the area's state and rules: plain functions over a store transaction, no HTTP)
 and ``routes.py`` (the HTTP handlers: read the request, call ``models``, shape the answer).
 Shared by every area: ``app`` (``create_app`` and the ``ROUTERS`` list), ``store`` (SQLite),
-``deps`` (FastAPI dependencies), ``errors`` (named errors), ``wire`` (reading body fields,
+``deps`` (FastAPI dependencies), ``errors`` (named errors), ``routing`` (``Router``: answers
+rendered straight to JSON, paths pre-checked per area), ``wire`` (reading body fields,
 timestamps, pages), ``lookups`` (what one area reads of another's state), ``faults``,
-``__main__`` (CLI).
+``request_log`` (``/_emulator/requests``), ``__main__`` (CLI).
 
 Rules of the layout:
 
@@ -36,7 +39,7 @@ An area looks like this (``tokens``)::
         return token_id, value
 
     # tokens/routes.py
-    router = APIRouter()
+    router = Router()                              # routing.Router, not FastAPI's APIRouter
 
     @router.post("/api/orgs/{orgName}/tokens")
     def create_token(ctx: OrgDep, store: StoreDep, body: Json, reason: str | None = None):
@@ -50,7 +53,9 @@ An area looks like this (``tokens``)::
   token, 404 for an unknown org, 403 when the token has no access to it; ``ctx.principal`` has
   ``token_id``, ``orgs``, ``kind`` ("admin" for CLI tokens) and ``is_admin``. ``PrincipalDep``,
   ``AdminDep`` (CLI admin token), ``StoreDep`` and ``SettingsDep`` are the other dependencies.
-- Handlers are plain ``def`` (FastAPI runs them in a thread pool; the store serialises them).
+- Handlers are plain ``def``; ``Router`` runs them on the event loop (a handler is a few SQLite
+  statements under the store's lock). One that waits on anything else, such as a webhook
+  delivery over HTTP, is marked ``@in_thread`` and runs in the thread pool.
   Path parameters use the OpenAPI document's names (``orgName``, ``projectName``, ``stackName``).
 - Documents: ``tx.get/put/delete(kind, org, key)`` and ``tx.list(kind, org, prefix="")`` store
   JSON objects per kind (one kind name per object type); ``tx.next_counter(name)`` hands out

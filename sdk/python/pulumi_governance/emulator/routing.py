@@ -6,6 +6,10 @@ plain JSON values already, and those two steps cost more than the rest of a typi
 A ``Router`` route has no response model, and a ``dict`` or ``list`` answer is rendered as a
 ``JSONResponse`` with the route's status code. Handlers and their signatures stay as written.
 
+Plain (``def``) handlers run on the event loop: each is a few SQLite statements, and the thread
+pool trip FastAPI would give them costs more. A handler that waits on anything else is marked
+``@in_thread``.
+
 FastAPI also tries an app's routers one after another, and each router its routes one by one;
 a ``Router`` first tests the path against one expression made of all its routes' paths, so the
 areas a request is not for cost one regular expression each.
@@ -42,16 +46,30 @@ def _as_json(endpoint: Callable[..., Any], status: int) -> Callable[..., Any]:
         async def runner(*args: Any, **kwargs: Any) -> Any:
             return wrap(await endpoint(*args, **kwargs))
 
-    else:
+    elif getattr(endpoint, "in_thread", False):
 
         @functools.wraps(endpoint)
         def runner(*args: Any, **kwargs: Any) -> Any:
+            return wrap(endpoint(*args, **kwargs))
+
+    else:
+        # A plain handler is a few SQLite statements under the store's lock: it runs on the
+        # event loop, which costs less than the trip through the thread pool it would take.
+        @functools.wraps(endpoint)
+        async def runner(*args: Any, **kwargs: Any) -> Any:
             return wrap(endpoint(*args, **kwargs))
 
     # The handler's parameters with their annotations resolved where the handler was written,
     # so FastAPI reads the same dependencies from the wrapper.
     runner.__signature__ = inspect.signature(endpoint, eval_str=True)
     return runner
+
+
+def in_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a handler that waits on something besides the store (e.g. it sends HTTP requests,
+    possibly to this very emulator): it runs in the thread pool, off the event loop."""
+    endpoint.in_thread = True  # type: ignore[attr-defined]
+    return endpoint
 
 
 class Router(APIRouter):
@@ -75,4 +93,5 @@ class Router(APIRouter):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope.get("type") == "http" and not self._paths().match(scope.get("path", "")):
             return Match.NONE, {}
-        return super().matches(scope)
+        # Starlette 1.x routes through a router's `matches`; older releases have none to call.
+        return super().matches(scope)  # type: ignore[misc,unused-ignore]

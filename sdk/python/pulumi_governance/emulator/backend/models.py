@@ -45,7 +45,9 @@ def _hash(token: str) -> str:
 
 
 def _save_stack(tx: Tx, org: str, doc: dict[str, Any]) -> None:
-    tx.put(STACK, org, stack_key(doc["projectName"], doc["stackName"]), doc)
+    key = stack_key(doc["projectName"], doc["stackName"])
+    tx.put(STACK, org, key, doc)
+    tx.index_tags(org, key, doc.get("tags") or {})
 
 
 # deployments ---------------------------------------------------------------------------------

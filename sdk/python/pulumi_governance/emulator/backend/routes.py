@@ -12,13 +12,14 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import Body, Request, Response
 
 from ..deps import OrgDep, StoreDep
+from ..routing import Router
 from ..user.capabilities import CAPABILITIES
 from . import crypto, models, policies
 
-router = APIRouter()
+router = Router()
 
 # batch-encrypt: served below. (No delta checkpoints: the CLI then sends whole checkpoints.)
 CAPABILITIES.append({"capability": "batch-encrypt"})

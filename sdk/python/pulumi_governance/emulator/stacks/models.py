@@ -10,13 +10,7 @@ import uuid
 from typing import Any
 
 from ..errors import BadRequest, Conflict, NotFound
-from ..lookups import (
-    NAME_RE,
-    STACK,
-    require_stack,
-    stack_key,
-    stack_resource_count,
-)
+from ..lookups import NAME_RE, STACK, require_stack, stack_key, stack_resource_count
 from ..store import DEFAULT_POLICY_GROUP, Tx
 
 TAG_NAME_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")

@@ -8,7 +8,7 @@ this emulator itself)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, Response
@@ -16,7 +16,7 @@ from fastapi import Body, Depends, Response
 from ..deps import OrgDep, StoreDep
 from ..errors import NotFound
 from ..lookups import require_stack
-from ..routing import Router
+from ..routing import Router, in_thread
 from . import delivery, models
 from .models import Scope
 
@@ -26,25 +26,26 @@ Json = Annotated[dict[str, Any], Body()]
 PREVIEW_PROJECT = "default"
 
 
-def org_scope(ctx: OrgDep) -> Scope:
+# The scope dependencies are async, as every dependency here: none waits on more than the store.
+async def org_scope(ctx: OrgDep) -> Scope:
     return models.org_scope(ctx.org)
 
 
-def stack_scope(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Scope:
+async def stack_scope(ctx: OrgDep, store: StoreDep, projectName: str, stackName: str) -> Scope:
     with store.tx() as tx:
         require_stack(tx, ctx.org, projectName, stackName)
     return models.stack_scope(ctx.org, projectName, stackName)
 
 
-def env_scope(ctx: OrgDep, projectName: str, envName: str) -> Scope:
+async def env_scope(ctx: OrgDep, projectName: str, envName: str) -> Scope:
     return models.env_scope(ctx.org, projectName, envName)
 
 
-def preview_env_scope(ctx: OrgDep, envName: str) -> Scope:
+async def preview_env_scope(ctx: OrgDep, envName: str) -> Scope:
     return models.env_scope(ctx.org, PREVIEW_PROJECT, envName)
 
 
-def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
+def _register(prefix: str, scope_dep: Callable[..., Awaitable[Scope]]) -> None:
     dep = Depends(scope_dep)
 
     @router.get(prefix)
@@ -76,6 +77,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
             models.delete(tx, scope, hookName)
 
     @router.post(prefix + "/{hookName}/ping")
+    @in_thread
     def ping_hook(*, scope: Scope = dep, store: StoreDep, hookName: str) -> dict[str, Any]:
         with store.tx() as tx:
             hook = models.require(tx, scope, hookName)
@@ -92,6 +94,7 @@ def _register(prefix: str, scope_dep: Callable[..., Scope]) -> None:
             return models.deliveries(tx, scope, hookName)
 
     @router.post(prefix + "/{hookName}/deliveries/{event}/redeliver")
+    @in_thread
     def redeliver(
         *, scope: Scope = dep, store: StoreDep, hookName: str, event: str
     ) -> dict[str, Any]:

@@ -5,7 +5,8 @@ and say `pulumi_deployments` is for stack and environment hooks only. The filter
 names are those of Pulumi's webhook event filtering documentation: stack-lifecycle, deployment,
 drift and policy-violation events for stacks, environment events for environments. The OpenAPI
 document's CreateOrganizationWebhook confirms the policy violation events ("policy violation
-events (mandatory, advisory)"): ``policy_violation_mandatory``, ``policy_violation_advisory``.
+events (mandatory, advisory)"): ``policy_violation_mandatory``, ``policy_violation_advisory``,
+also subscribed to as the group ``policies`` (the filtering documentation's fourth group).
 A stack hook cannot subscribe to stack_created/stack_deleted (org hooks only), and an environment
 hook not to environment_created (it cannot see its own creation); org hooks take every event.
 """
@@ -41,10 +42,13 @@ ALL_EVENTS = STACK_EVENTS + DEPLOYMENT_EVENTS + POLICY_EVENTS + ENVIRONMENT_EVEN
 
 # scope -> (filters it accepts, groups it accepts)
 SCOPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "organization": (frozenset(ALL_EVENTS), frozenset({"stacks", "deployments", "environments"})),
+    "organization": (
+        frozenset(ALL_EVENTS),
+        frozenset({"stacks", "deployments", "policies", "environments"}),
+    ),
     "stack": (
         frozenset(STACK_EVENTS[2:] + DEPLOYMENT_EVENTS + POLICY_EVENTS),
-        frozenset({"stacks", "deployments"}),
+        frozenset({"stacks", "deployments", "policies"}),
     ),
     "environment": (frozenset(ENVIRONMENT_EVENTS[1:]), frozenset({"environments"})),
 }
