@@ -10,6 +10,8 @@
 ``process``. Methods: ``request(method, path, token=..., **kw)``, ``headers(token=None)``,
 ``set_faults(**kw)``, ``faults()``, ``state()``, ``reset()``, ``seed_violations(list, org=None)``,
 ``restart(kill=False)``, ``stop()``. The engine tests override ``emulator`` with their own.
+
+- ``webhook_receiver``: a ``tests.support.WebhookReceiver`` on loopback (``url``, ``received``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from devtools.emulator import Emulator
+from tests.support import WebhookReceiver
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +56,10 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Emulator]]:
     yield make
     for emu in started:
         emu.stop(kill=True)
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()

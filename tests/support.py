@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from devtools.emulator import Emulator
 from pulumi_governance.api import PulumiCloudClient, RetryPolicy
@@ -82,3 +85,38 @@ def hook_body(org: str, name: str, **extra: object) -> dict[str, object]:
 
 def pack_body(name: str, tag: str) -> dict[str, object]:
     return {"name": name, "displayName": name.title(), "versionTag": tag, "policies": POLICIES[:1]}
+
+
+class Delivery(NamedTuple):
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class WebhookReceiver:
+    """A webhook endpoint on loopback (a real socket) that records each POST it receives and
+    answers it `202 thanks` with the header `X-Seen: yes`. `close()` stops it."""
+
+    def __init__(self) -> None:
+        self.received: list[Delivery] = []
+        received = self.received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(Delivery(self.path, dict(self.headers), body))
+                self.send_response(202)
+                self.send_header("X-Seen", "yes")
+                self.end_headers()
+                self.wfile.write(b"thanks")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -16,38 +13,7 @@ import requests
 from devtools.emulator import Emulator
 from tests.emulator.helpers import create_stack, ok
 from tests.emulator.openapi_check import check
-from tests.support import unique
-
-
-class Receiver:
-    """A webhook endpoint on loopback that records what it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, dict[str, str], bytes]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                outer.received.append((self.path, dict(self.headers), body))
-                self.send_response(202)
-                self.send_header("X-Seen", "yes")
-                self.end_headers()
-                self.wfile.write(b"thanks")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.server.shutdown()
+from tests.support import WebhookReceiver, unique
 
 
 def body(org: str, name: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -193,10 +159,12 @@ def test_secret_is_write_only(emulator: Emulator) -> None:
     assert all("secret" not in h for h in listed)
 
 
-def test_ping_delivers_to_loopback_and_redeliver(emulator: Emulator, receiver: Receiver) -> None:
+def test_ping_delivers_to_loopback_and_redeliver(
+    emulator: Emulator, webhook_receiver: WebhookReceiver
+) -> None:
     base = f"/api/orgs/{emulator.org}/hooks"
     name = unique("ping")
-    hook = body(emulator.org, name, payloadUrl=receiver.url + "/in?x=1", secret="k")
+    hook = body(emulator.org, name, payloadUrl=webhook_receiver.url + "/in?x=1", secret="k")
     ok(emulator.request("POST", base, json=hook), 201)
     delivery = ok(emulator.request("POST", f"{base}/{name}/ping"), 200)
     assert (delivery["kind"], delivery["responseCode"], delivery["responseBody"]) == (
@@ -205,7 +173,7 @@ def test_ping_delivers_to_loopback_and_redeliver(emulator: Emulator, receiver: R
         "thanks",
     )
     assert "X-Seen: yes" in delivery["responseHeaders"]
-    ((path, headers, raw),) = receiver.received
+    ((path, headers, raw),) = webhook_receiver.received
     assert path == "/in?x=1" and raw.decode() == delivery["payload"]
     assert headers["Pulumi-Webhook-Kind"] == "ping"
     assert headers["Pulumi-Webhook-Id"] == delivery["id"]
@@ -217,14 +185,16 @@ def test_ping_delivers_to_loopback_and_redeliver(emulator: Emulator, receiver: R
         emulator.request("POST", f"{base}/{name}/deliveries/{delivery['id']}/redeliver"), 200
     )
     assert again["id"] != delivery["id"] and again["payload"] == delivery["payload"]
-    assert len(receiver.received) == 2
+    assert len(webhook_receiver.received) == 2
     listed = ok(emulator.request("GET", f"{base}/{name}/deliveries"), 200)
     assert [d["id"] for d in listed] == [again["id"], delivery["id"]]  # newest first
     error(emulator.request("POST", f"{base}/{name}/deliveries/nope/redeliver"), 404)
     error(emulator.request("POST", f"{base}/{unique('none')}/ping"), 404)
 
 
-def test_ping_never_leaves_the_machine(emulator: Emulator, receiver: Receiver) -> None:
+def test_ping_never_leaves_the_machine(
+    emulator: Emulator, webhook_receiver: WebhookReceiver
+) -> None:
     base = f"/api/orgs/{emulator.org}/hooks"
     for url in ("https://example.com/hook", "http://10.0.0.1/hook", "http://[::2]/x"):
         name = unique("remote")
@@ -238,7 +208,7 @@ def test_ping_never_leaves_the_machine(emulator: Emulator, receiver: Receiver) -
     ok(emulator.request("POST", base, json=closed), 201)
     delivery = ok(emulator.request("POST", f"{base}/{name}/ping"), 200)
     assert delivery["responseCode"] == 0 and "failed" in delivery["responseBody"]
-    assert receiver.received == []
+    assert webhook_receiver.received == []
 
 
 def test_not_found_and_auth(emulator: Emulator) -> None:

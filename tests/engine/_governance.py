@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +70,10 @@ def injected_during(emulator: Emulator, action: Any, **faults: Any) -> dict[str,
     finally:
         emulator.clear_faults()
     return {kind: after[kind] - before.get(kind, 0) for kind in after}
+
+
+def destroy_leaves_nothing(stack: auto.Stack, *listings: Callable[[], Collection[Any]]) -> None:
+    """Destroy `stack`; then each listing of what the emulator holds for it must be empty."""
+    stack.destroy(color="never")
+    left = [listing() for listing in listings]
+    assert not any(left), f"left on the emulator after destroy: {left}"

@@ -35,3 +35,12 @@ def engine(tmp_path: Path, engine_bin_dir: Path) -> EngineEnv:
     env = EngineEnv(root=tmp_path / "engine", bin_dir=engine_bin_dir)
     env.prepare()
     return env
+
+
+@pytest.fixture(scope="module")
+def module_engine(tmp_path_factory: pytest.TempPathFactory, engine_bin_dir: Path) -> EngineEnv:
+    """An engine home and backend shared by one test module: for a stack whose scenarios build on
+    each other (each test still checks one rule)."""
+    env = EngineEnv(root=tmp_path_factory.mktemp("engine"), bin_dir=engine_bin_dir)
+    env.prepare()
+    return env

@@ -1,15 +1,18 @@
 """Webhook under the real engine: organization, stack and environment hooks; every in-place update
 in one PATCH, replacement by scope, a secret changed outside Pulumi found on refresh and put back,
-removal of the secret, ping on apply against a loopback sink, deliveries look-up, adoption,
-validation in preview and faults on the service."""
+removal of the secret, ping on apply against a loopback receiver, deliveries look-up, adoption,
+validation in preview and faults on the service.
+
+The scenarios of one stack's life share it (`story`): each step runs once, after the steps before
+it, whichever test asks for it first; each test checks one rule of one step."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from pulumi import automation as auto
@@ -19,8 +22,9 @@ from devtools.engine import EngineEnv, exported_state_text, preview_diff
 from pulumi_governance.api import PulumiCloudClient
 from pulumi_governance.config import resolve_settings
 from pulumi_governance.functions_webhooks import get_webhook_deliveries
-from tests.engine._governance import ORG, declare, ok
+from tests.engine._governance import ORG, declare, destroy_leaves_nothing, ok
 from tests.engine._governance import governance_stack as shared_governance_stack
+from tests.support import WebhookReceiver
 
 ORG_HOOKS = f"/api/orgs/{ORG}/hooks"
 PROD_HOOKS = f"/api/stacks/{ORG}/web/prod/hooks"
@@ -52,31 +56,6 @@ def hooks_stack(
     return stack
 
 
-class Sink(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, str]]] = []
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        Sink.received.append(dict(self.headers))
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def sink() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.shutdown()
-    server.server_close()
-
-
 def hooks(emulator: Emulator, path: str) -> dict[str, dict[str, Any]]:
     return {h["name"]: h for h in ok(emulator, "GET", path)}
 
@@ -87,98 +66,192 @@ def clear(emulator: Emulator) -> None:
             ok(emulator, "DELETE", f"{path}/{name}")
 
 
-def test_webhook_lifecycle(
-    tmp_path: Path, engine: EngineEnv, emulator: Emulator, sink: str
-) -> None:
-    clear(emulator)
-    alerts = {"type": "Webhook", "name": "alerts", "display_name": "Alerts", "payload_url": sink,
-              "filters": ["stack_created", "update_failed"], "secret": "$hook_secret",
-              "ping_on_apply": True}  # fmt: skip
-    deploys = {"type": "Webhook", "project": "web", "stack": "prod", "name": "deploys",
-               "display_name": "Deploy staging", "payload_url": "web/staging",
-               "format": "pulumi_deployments", "filters": ["update_succeeded"]}  # fmt: skip
-    env = {"type": "Webhook", "project": "infra", "environment": "prod", "name": "env",
-           "display_name": "Env changes", "payload_url": sink,
-           "groups": ["environments"]}  # fmt: skip
-    declared: dict[str, Any] = {"alerts": alerts, "deploys": deploys, "env": env}
-    stack = hooks_stack(engine, tmp_path, emulator, declared)
+@pytest.fixture
+def sink(webhook_receiver: WebhookReceiver) -> str:
+    return webhook_receiver.url + "/hook"
 
-    diff = preview_diff(stack)
-    assert "4 to create" in diff and '"Alerts"' in diff and "hmac-key-1" not in diff, diff
-    Sink.received.clear()
-    up = stack.up(color="never")
-    assert up.summary.resource_changes == {"create": 4}
-    outs = {k: v.value for k, v in up.outputs.items()}
-    assert outs == {"alerts": f"{ORG}/alerts", "deploys": f"{ORG}/web/prod/deploys",
-                    "env": f"{ORG}/env/infra/prod/env"}  # fmt: skip
-    org_hook = hooks(emulator, ORG_HOOKS)["alerts"]
-    assert org_hook["hasSecret"] and org_hook["filters"] == ["stack_created", "update_failed"]
-    assert hooks(emulator, PROD_HOOKS)["deploys"]["format"] == "pulumi_deployments"
-    assert hooks(emulator, ENV_HOOKS)["env"]["groups"] == ["environments"]
-    # ping_on_apply reached the sink, signed with the secret; the secret is never in plain state.
-    assert len(Sink.received) == 1 and "Pulumi-Webhook-Signature" in Sink.received[0]
-    assert "hmac-key-1" not in exported_state_text(stack) and "hmac-key-1" not in up.stdout
-    api = PulumiCloudClient(resolve_settings(api_url=emulator.url, token=emulator.token))
-    (ping,) = get_webhook_deliveries("alerts", organization=ORG, client=api)
-    assert (ping["kind"], ping["response_code"]) == ("ping", 200)
 
-    refresh = stack.refresh(color="never")
-    assert set(refresh.summary.resource_changes or {}) == {"same"}, refresh.stdout
+@dataclass
+class Step:
+    """What one step of the story saw: the preview before it, the engine run, the emulator after."""
 
-    # Out of band: the secret and display name changed on the service. Refresh sees both (the
-    # secret through its fingerprint); the next update puts them back.
-    body = {**{k: org_hook[k] for k in ("organizationName", "name", "payloadUrl", "active",
+    diff: str
+    changes: dict[str, int]
+    stdout: str
+    outputs: dict[str, Any]
+    after: dict[str, dict[str, dict[str, Any]]]  # hooks by scope path, by name
+
+
+class Story:
+    """One stack with an organization, a stack and an environment hook, told in steps."""
+
+    def __init__(self, stack: auto.Stack, emulator: Emulator, receiver: WebhookReceiver):
+        self.stack, self.emulator, self.receiver = stack, emulator, receiver
+        self.sink = receiver.url + "/hook"
+        self.alerts = {"type": "Webhook", "name": "alerts", "display_name": "Alerts",
+                       "payload_url": self.sink, "filters": ["stack_created", "update_failed"],
+                       "secret": "$hook_secret", "ping_on_apply": True}  # fmt: skip
+        self.deploys = {"type": "Webhook", "project": "web", "stack": "prod", "name": "deploys",
+                        "display_name": "Deploy staging", "payload_url": "web/staging",
+                        "format": "pulumi_deployments",
+                        "filters": ["update_succeeded"]}  # fmt: skip
+        self.env = {"type": "Webhook", "project": "infra", "environment": "prod", "name": "env",
+                    "display_name": "Env changes", "payload_url": self.sink,
+                    "groups": ["environments"]}  # fmt: skip
+        self.declared = {"alerts": self.alerts, "deploys": self.deploys, "env": self.env}
+        self.destroyed = False
+
+    def live(self) -> dict[str, dict[str, dict[str, Any]]]:
+        return {
+            p: hooks(self.emulator, p) for p in (ORG_HOOKS, PROD_HOOKS, STAGING_HOOKS, ENV_HOOKS)
+        }
+
+    def apply(self, declared: dict[str, Any]) -> Step:
+        declare(self.stack, declared)
+        diff = preview_diff(self.stack)
+        up = self.stack.up(color="never")
+        outputs = {k: v.value for k, v in up.outputs.items()}
+        return Step(diff, dict(up.summary.resource_changes or {}), up.stdout, outputs, self.live())
+
+    @cached_property
+    def created(self) -> Step:
+        clear(self.emulator)
+        self.receiver.received.clear()
+        return self.apply(self.declared)
+
+    @cached_property
+    def refreshed(self) -> dict[str, int]:
+        assert self.created
+        return dict(self.stack.refresh(color="never").summary.resource_changes or {})
+
+    @cached_property
+    def drift(self) -> tuple[dict[str, int], Step]:
+        """The secret and display name of `alerts` changed on the service; refresh, then up."""
+        assert self.refreshed
+        hook = self.created.after[ORG_HOOKS]["alerts"]
+        body = {**{k: hook[k] for k in ("organizationName", "name", "payloadUrl", "active",
                                         "format", "filters")},
-            "displayName": "Hand-edited", "secret": "someone-elses"}  # fmt: skip
-    ok(emulator, "PATCH", f"{ORG_HOOKS}/alerts", json=body)
-    refresh = stack.refresh(color="never")
-    assert refresh.summary.resource_changes == {"same": 3, "update": 1}, refresh.stdout
-    diff = preview_diff(stack)
-    assert "1 to update" in diff and "secret: changed outside Pulumi" in diff, diff
-    assert "display_name: 'Hand-edited' => 'Alerts'" in diff, diff
-    stack.up(color="never")
-    back = hooks(emulator, ORG_HOOKS)["alerts"]
-    assert (
-        back["displayName"] == "Alerts" and back["secretCiphertext"] == org_hook["secretCiphertext"]
-    )
+                "displayName": "Hand-edited", "secret": "someone-elses"}  # fmt: skip
+        ok(self.emulator, "PATCH", f"{ORG_HOOKS}/alerts", json=body)
+        refresh = self.stack.refresh(color="never").summary.resource_changes or {}
+        return dict(refresh), self.apply(self.declared)
 
-    # Every in-place change in one PATCH, the secret removed; the reviewer sees each field.
-    alerts.update(display_name="Alerts (Teams)", payload_url=sink + "/v2", active=False,
-                  format="ms_teams", filters=["update_failed"], groups=["deployments"])  # fmt: skip
-    del alerts["secret"]
-    declare(stack, declared)
-    diff = preview_diff(stack)
-    assert "1 to update" in diff and "replace" not in diff, diff
+    @cached_property
+    def updated(self) -> Step:
+        """Every in-place field of `alerts` changed, its secret removed."""
+        assert self.drift
+        self.alerts.update(display_name="Alerts (Teams)", payload_url=self.sink + "/v2",
+                           active=False, format="ms_teams", filters=["update_failed"],
+                           groups=["deployments"])  # fmt: skip
+        del self.alerts["secret"]
+        return self.apply(self.declared)
+
+    @cached_property
+    def replaced(self) -> tuple[str, Step]:
+        """The preview of a new name for `env`, then `deploys` moved to another stack."""
+        assert self.updated
+        declare(self.stack, {**self.declared, "env": {**self.env, "name": "env2"}})
+        renamed = preview_diff(self.stack)
+        self.deploys.update(stack="staging", payload_url="web/prod")
+        return renamed, self.apply(self.declared)
+
+    @cached_property
+    def deleted_outside(self) -> dict[str, int]:
+        assert self.replaced
+        ok(self.emulator, "DELETE", f"{ENV_HOOKS}/env")
+        return dict(self.stack.refresh(color="never").summary.resource_changes or {})
+
+
+@pytest.fixture(scope="module")
+def story(
+    module_engine: EngineEnv, tmp_path_factory: pytest.TempPathFactory, emulator: Emulator
+) -> Iterator[Story]:
+    receiver = WebhookReceiver()
+    stack = hooks_stack(module_engine, tmp_path_factory.mktemp("webhook"), emulator, {})
+    told = Story(stack, emulator, receiver)
+    yield told
+    if not told.destroyed:
+        stack.destroy(color="never")
+    receiver.close()
+
+
+def test_webhook_preview_shows_every_hook_to_create_without_the_secret(story: Story) -> None:
+    diff = story.created.diff
+    assert "4 to create" in diff and '"Alerts"' in diff and "hmac-key-1" not in diff, diff
+
+
+def test_webhook_create_makes_an_org_a_stack_and_an_environment_hook(story: Story) -> None:
+    created = story.created
+    assert created.changes == {"create": 4}
+    assert created.outputs == {"alerts": f"{ORG}/alerts", "deploys": f"{ORG}/web/prod/deploys",
+                               "env": f"{ORG}/env/infra/prod/env"}  # fmt: skip
+    org_hook = created.after[ORG_HOOKS]["alerts"]
+    assert org_hook["hasSecret"] and org_hook["filters"] == ["stack_created", "update_failed"]
+    assert created.after[PROD_HOOKS]["deploys"]["format"] == "pulumi_deployments"
+    assert created.after[ENV_HOOKS]["env"]["groups"] == ["environments"]
+
+
+def test_webhook_ping_on_apply_reaches_the_receiver_signed(story: Story) -> None:
+    assert story.created
+    (delivery,) = story.receiver.received
+    assert "Pulumi-Webhook-Signature" in delivery.headers
+    api = PulumiCloudClient(
+        resolve_settings(api_url=story.emulator.url, token=story.emulator.token)
+    )
+    (ping,) = get_webhook_deliveries("alerts", organization=ORG, client=api)
+    assert (ping["kind"], ping["response_code"]) == ("ping", 202)
+
+
+def test_webhook_secret_is_never_in_plain_state_or_output(story: Story) -> None:
+    assert "hmac-key-1" not in story.created.stdout
+    assert "hmac-key-1" not in exported_state_text(story.stack)
+
+
+def test_webhook_refresh_right_after_create_changes_nothing(story: Story) -> None:
+    assert set(story.refreshed) == {"same"}, story.refreshed
+
+
+def test_webhook_drift_restored_secret_and_name_changed_outside_pulumi(story: Story) -> None:
+    refresh, up = story.drift
+    assert refresh == {"same": 3, "update": 1}
+    assert "1 to update" in up.diff and "secret: changed outside Pulumi" in up.diff, up.diff
+    assert "display_name: 'Hand-edited' => 'Alerts'" in up.diff, up.diff
+    back, before = up.after[ORG_HOOKS]["alerts"], story.created.after[ORG_HOOKS]["alerts"]
+    assert back["displayName"] == "Alerts"
+    assert back["secretCiphertext"] == before["secretCiphertext"]
+
+
+def test_webhook_update_in_place_changes_every_field_in_one_update(story: Story) -> None:
+    up = story.updated
+    assert "1 to update" in up.diff and "replace" not in up.diff, up.diff
     for key in ("display_name", "payload_url", "active", "format", "filters", "groups", "secret"):
-        assert key in diff, (key, diff)
-    up = stack.up(color="never")
-    assert up.summary.resource_changes == {"update": 1, "same": 3}
-    changed = hooks(emulator, ORG_HOOKS)["alerts"]
+        assert key in up.diff, (key, up.diff)
+    assert up.changes == {"update": 1, "same": 3}
+    changed = up.after[ORG_HOOKS]["alerts"]
     assert (changed["displayName"], changed["payloadUrl"], changed["active"], changed["format"],
             changed["filters"], changed["groups"], changed["hasSecret"]) == (
-        "Alerts (Teams)", sink + "/v2", False, "ms_teams", ["update_failed"], ["deployments"],
-        False)  # fmt: skip
+        "Alerts (Teams)", story.sink + "/v2", False, "ms_teams", ["update_failed"],
+        ["deployments"], False)  # fmt: skip
 
-    # Replacements: another stack, another name.
-    declare(stack, {**declared, "env": {**env, "name": "env2"}})
-    diff = preview_diff(stack)
-    assert "1 to replace" in diff and "name" in diff, diff
-    deploys["stack"] = "staging"
-    deploys["payload_url"] = "web/prod"
-    declare(stack, declared)
-    diff = preview_diff(stack)
-    assert "1 to replace" in diff and "stack" in diff, diff
-    up = stack.up(color="never")
-    assert up.summary.resource_changes == {"replace": 1, "same": 3}
-    assert hooks(emulator, PROD_HOOKS) == {} and "deploys" in hooks(emulator, STAGING_HOOKS)
-    assert up.outputs["deploys"].value == f"{ORG}/web/staging/deploys"
 
-    # Gone out of band: refresh drops it, destroy of the rest succeeds.
-    ok(emulator, "DELETE", f"{ENV_HOOKS}/env")
-    refresh = stack.refresh(color="never")
-    assert refresh.summary.resource_changes == {"same": 3, "delete": 1}, refresh.stdout
-    stack.destroy(color="never")
-    assert hooks(emulator, ORG_HOOKS) == {} and hooks(emulator, STAGING_HOOKS) == {}
+def test_webhook_replace_by_new_name_or_stack(story: Story) -> None:
+    renamed, moved = story.replaced
+    assert "1 to replace" in renamed and "name" in renamed, renamed
+    assert "1 to replace" in moved.diff and "stack" in moved.diff, moved.diff
+    assert moved.changes == {"replace": 1, "same": 3}
+    assert moved.after[PROD_HOOKS] == {} and "deploys" in moved.after[STAGING_HOOKS]
+    assert moved.outputs["deploys"] == f"{ORG}/web/staging/deploys"
+
+
+def test_webhook_deleted_outside_pulumi_is_dropped_by_refresh(story: Story) -> None:
+    assert story.deleted_outside == {"same": 3, "delete": 1}
+
+
+def test_webhook_destroy_leaves_nothing(story: Story) -> None:
+    assert story.deleted_outside
+    story.destroyed = True
+    destroy_leaves_nothing(story.stack, *(lambda p=p: hooks(story.emulator, p) for p in (
+        ORG_HOOKS, PROD_HOOKS, STAGING_HOOKS, ENV_HOOKS)))  # fmt: skip
 
 
 def test_webhook_rejects_bad_input_in_preview(
