@@ -4,7 +4,6 @@ group ls, enable (latest, a version, --config, --policy-group), validate-config,
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,8 @@ import pytest
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv
 from tests.engine.pulumi_cli import PulumiCli
+from tests.support import example_pack_named, unique
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
 DEFAULT_GROUP = "default-policy-group"
 
 
@@ -28,20 +27,12 @@ def cli(engine: EngineEnv, emulator: Emulator) -> PulumiCli:
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
-    """The example pack under a name no other test uses."""
-    directory = tmp_path / "pack"
-    shutil.copytree(EXAMPLE, directory)
-    main = directory / "__main__.py"
-    main.write_text(main.read_text().replace('name="baseline"', f'name="{name_of(tmp_path)}"'))
-    return directory
-
-
-def name_of(tmp_path: Path) -> str:
-    return f"baseline-{abs(hash(tmp_path.name)) % 10**8}"
+    """The example pack under a name no other test uses (the directory's name)."""
+    return example_pack_named(tmp_path, unique("baseline"))
 
 
 def pack_name(pack: Path) -> str:
-    return name_of(pack.parent)
+    return pack.name
 
 
 def publish(cli: PulumiCli, pack: Path, version: str) -> None:
