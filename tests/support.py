@@ -19,6 +19,12 @@ _counter = itertools.count()
 
 
 EXAMPLE_PACK = REPO / "examples" / "policy-packs" / "baseline"
+# Its policies and their enforcement levels.
+EXAMPLE_PACK_LEVELS = {
+    "required-tags": "mandatory",
+    "no-public-acl": "advisory",
+    "max-resources": "advisory",
+}
 
 
 def example_pack_named(directory: Path, name: str) -> Path:

@@ -13,7 +13,7 @@ from pulumi import automation as auto
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, preview_diff
 from tests.engine._governance import ORG, governance_stack, injected_during, ok
-from tests.support import example_pack_named
+from tests.support import EXAMPLE_PACK_LEVELS, example_pack_named
 
 GROUP = f"/api/orgs/{ORG}/policygroups/default-policy-group"
 
@@ -53,11 +53,7 @@ def test_policy_pack_publishes_what_its_analyzer_reports(
     number = published(emulator, name)["1.0.0"]
     live = ok(emulator, "GET", f"/api/orgs/{ORG}/policypacks/{name}/versions/{number}")
     levels = {p["name"]: p["enforcementLevel"] for p in live["policies"]}
-    assert levels == {
-        "required-tags": "mandatory",
-        "no-public-acl": "advisory",
-        "max-resources": "advisory",
-    }
+    assert levels == EXAMPLE_PACK_LEVELS
     schema = next(p for p in live["policies"] if p["name"] == "max-resources")["configSchema"]
     assert schema["required"] == ["maxResources"] and schema["type"] == "object"
     stack.destroy(color="never")

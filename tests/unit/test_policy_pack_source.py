@@ -17,8 +17,7 @@ from pulumi_governance.logic.policy_pack_source import (
     source_hash,
     tarball,
 )
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy-packs" / "baseline"
+from tests.support import EXAMPLE_PACK, EXAMPLE_PACK_LEVELS
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -140,16 +139,12 @@ def test_check_names_the_field(tmp_path: Path, pack: Path) -> None:
 
 
 def test_check_learns_the_pack_from_its_analyzer() -> None:
-    checked, found = POLICY_PACK.check({}, {"source": str(EXAMPLE), "version_tag": None})
+    checked, found = POLICY_PACK.check({}, {"source": str(EXAMPLE_PACK), "version_tag": None})
     assert found == []
     assert checked["name"] == "baseline" and checked["version_tag"] == "1.0.0"
-    assert checked["source_hash"] == source_hash(pack_files(EXAMPLE))
+    assert checked["source_hash"] == source_hash(pack_files(EXAMPLE_PACK))
     levels = {p["name"]: p["enforcement_level"] for p in checked["policies"]}
-    assert levels == {
-        "required-tags": "mandatory",
-        "no-public-acl": "advisory",
-        "max-resources": "advisory",
-    }
+    assert levels == EXAMPLE_PACK_LEVELS
     schema = next(p for p in checked["policies"] if p["name"] == "max-resources")["config_schema"]
     assert schema["required"] == ["maxResources"]
     assert schema["properties"]["maxResources"]["default"] == 500  # an int again, not 500.0
@@ -157,7 +152,7 @@ def test_check_learns_the_pack_from_its_analyzer() -> None:
 
 def test_version_tag_is_read_as_written(tmp_path: Path) -> None:
     pack = tmp_path / "pack"
-    shutil.copytree(EXAMPLE, pack)
+    shutil.copytree(EXAMPLE_PACK, pack)
     (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 1.10\n")
     checked, found = POLICY_PACK.check({}, {"source": str(pack)})
     assert found == [] and checked["version_tag"] == "1.10"  # not the number 1.1
