@@ -3,6 +3,9 @@ commit-then-drop creates that leave exactly one object, and state that survives 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from devtools.emulator import Emulator
@@ -83,30 +86,31 @@ def test_dropped_create_is_ambiguous_and_the_finder_sees_it(
     assert found is not None and found["name"] == name
 
 
-def test_create_then_look_under_commit_then_drop_leaves_one_group(
-    emulator: Emulator, client: PulumiCloudClient, org: str
-) -> None:
-    name = unique("group")
-    emulator.set_faults(next_drop=1)
-    found = create_then_look(
-        lambda: client.policy_groups.create(org, name),
-        lambda: client.policy_groups.find(org, name),
-    )
-    assert found is not None and found["name"] == name
-    assert [g["name"] for g in client.policy_groups.list(org)].count(name) == 1
+# An area's create, its look-up by name and its listing, each called as (client, org, name).
+AREAS: dict[str, tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]] = {
+    "policy group": (
+        lambda c, org, name: c.policy_groups.create(org, name),
+        lambda c, org, name: c.policy_groups.find(org, name),
+        lambda c, org: c.policy_groups.list(org),
+    ),
+    "org token": (
+        lambda c, org, name: c.org_tokens.create(org, name, "deploys"),
+        lambda c, org, name: c.org_tokens.find_by_name(org, name),
+        lambda c, org: c.org_tokens.list(org),
+    ),
+}
 
 
-def test_token_create_under_commit_then_drop_leaves_one_token(
-    emulator: Emulator, client: PulumiCloudClient, org: str
+@pytest.mark.parametrize("area", list(AREAS))
+def test_create_then_look_under_commit_then_drop_leaves_one(
+    emulator: Emulator, client: PulumiCloudClient, org: str, area: str
 ) -> None:
-    name = unique("ci-token")
+    create, find, listing = AREAS[area]
+    name = unique(area.replace(" ", "-"))
     emulator.set_faults(next_drop=1)
-    found = create_then_look(
-        lambda: client.org_tokens.create(org, name, "deploys"),
-        lambda: client.org_tokens.find_by_name(org, name),
-    )
+    found = create_then_look(lambda: create(client, org, name), lambda: find(client, org, name))
     assert found is not None and found["name"] == name
-    assert [t["name"] for t in client.org_tokens.list(org)].count(name) == 1
+    assert [item["name"] for item in listing(client, org)].count(name) == 1
 
 
 def test_restart_between_write_and_read(emulator_factory) -> None:  # type: ignore[no-untyped-def]
