@@ -116,24 +116,11 @@ def test_tags_add_update_delete_replace(emulator: Emulator) -> None:
         return ok(emulator.request("GET", base), 200)["tags"]
 
     ok(emulator.request("POST", base + "/tags", json={"name": "team", "value": "a"}), 204)
-    assert (
-        emulator.request("POST", base + "/tags", json={"name": "team", "value": "b"}).status_code
-        == 400
-    )
-    assert (
-        emulator.request(
-            "POST", base + "/tags", json={"name": "bad name!", "value": "b"}
-        ).status_code
-        == 400
-    )
+    ok(emulator.request("POST", base + "/tags", json={"name": "team", "value": "b"}), 400)
+    ok(emulator.request("POST", base + "/tags", json={"name": "bad name!", "value": "b"}), 400)
     ok(emulator.request("PATCH", base + "/tags/team", json={"name": "team", "value": "b"}), 204)
     assert tags() == {"team": "b"}
-    assert (
-        emulator.request(
-            "PATCH", base + "/tags/nope", json={"name": "nope", "value": "x"}
-        ).status_code
-        == 404
-    )
+    ok(emulator.request("PATCH", base + "/tags/nope", json={"name": "nope", "value": "x"}), 404)
     ok(emulator.request("PATCH", base + "/tags", json={"x": "1", "y": "2"}), 204)
     assert tags() == {"x": "1", "y": "2"}
     ok(emulator.request("DELETE", base + "/tags/x"), 204)
