@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pulumi import automation as auto
 
 from devtools.emulator import Emulator
-from devtools.engine import EngineEnv, write_program
+from devtools.engine import EngineEnv, preview_diff, write_program
 
 ORG = "acme"
 
@@ -77,3 +78,59 @@ def destroy_leaves_nothing(stack: auto.Stack, *listings: Callable[[], Collection
     stack.destroy(color="never")
     left = [listing() for listing in listings]
     assert not any(left), f"left on the emulator after destroy: {left}"
+
+
+Live = TypeVar("Live")
+
+
+@dataclass
+class Step(Generic[Live]):
+    """What one step of a story saw: the preview before its up, the up, and what the emulator
+    held (`Story.live()`) before and after the up."""
+
+    diff: str
+    changes: dict[str, int]
+    outputs: dict[str, Any]
+    stdout: str
+    before: Live
+    after: Live
+
+
+class Story(Generic[Live]):
+    """One stack whose scenarios build on each other. A subclass's steps are `cached_property`s
+    that first ask for the step before: each runs once, in order, whichever test asks first, and
+    each test checks one rule of one step. Serve it from a module-scoped fixture with `told`."""
+
+    def __init__(self, stack: auto.Stack, emulator: Emulator):
+        self.stack, self.emulator = stack, emulator
+        self.destroyed = False
+
+    def live(self) -> Live:
+        raise NotImplementedError
+
+    def apply(self, resources: dict[str, Any], preview: bool = True) -> Step[Live]:
+        """Declare `resources`, preview (unless told not to: its diff is then ""), then up."""
+        declare(self.stack, resources)
+        diff = preview_diff(self.stack) if preview else ""
+        before = self.live()
+        up = self.stack.up(color="never")
+        outputs = {key: output.value for key, output in up.outputs.items()}
+        changes = dict(up.summary.resource_changes or {})
+        return Step(diff, changes, outputs, up.stdout, before, self.live())
+
+    def refresh(self) -> dict[str, int]:
+        return dict(self.stack.refresh(color="never").summary.resource_changes or {})
+
+    def destroy_leaves_nothing(self, *listings: Callable[[], Collection[Any]]) -> None:
+        self.destroyed = True
+        destroy_leaves_nothing(self.stack, *listings)
+
+
+StoryOf = TypeVar("StoryOf", bound=Story[Any])
+
+
+def told(story: StoryOf) -> Iterator[StoryOf]:
+    """A module fixture's body: the story, then its stack destroyed unless a test did."""
+    yield story
+    if not story.destroyed:
+        story.stack.destroy(color="never")

@@ -1,12 +1,16 @@
 """OrgToken under the real engine: create (the value works, is secret, never in plain state),
 replacement of every kind (new token first, fresh auto-name, old value stops working), refresh of
-an expired and a deleted token, validation in preview, exact names, and faults on the service."""
+an expired and a deleted token, validation in preview, exact names, and faults on the service.
+
+The scenarios of one stack's life share it (`story`, a `_governance.Story`), one rule per test."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from pulumi import automation as auto
 
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, exported_state_text, preview_diff
+from tests.engine import _governance as governance
 from tests.engine._governance import ORG, declare, governance_stack, ok
 
 TOKENS = f"/api/orgs/{ORG}/tokens"
@@ -54,78 +59,168 @@ def outputs(source: auto.Stack | auto.UpResult, key: str) -> tuple[str, str, str
     return out[key].value, out[key + "_name"].value, out[key + "_value"].value
 
 
-def test_org_token_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emulator) -> None:
-    ci = {"name": "ci", "description": "deploys", "expiry": "90d", "keepers": {"rotation": "1"}}
-    declared: dict[str, Any] = {"ci": ci}
-    stack = token_stack(engine, tmp_path, emulator, declared)
+class Story(governance.Story[dict[str, dict[str, Any]]]):
+    """One stack with a token `ci` (90 days) and a token `short` that expires 45 s after it."""
 
-    diff = preview_diff(stack)
-    assert "2 to create" in diff and '"deploys"' in diff, diff
-    # A second token that expires soon (checked further down).
-    soon = (datetime.now(UTC) + timedelta(seconds=45)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    short = declared["short"] = {"name": "short", "expiry": soon}
-    declare(stack, declared)
-    up = stack.up(color="never")
-    assert up.summary.resource_changes == {"create": 3}
-    ci_id, ci_name, ci_value = outputs(stack, "ci")
+    def __init__(self, stack: auto.Stack, emulator: Emulator):
+        super().__init__(stack, emulator)
+        self.ci = {"name": "ci", "description": "deploys", "expiry": "90d",
+                   "keepers": {"rotation": "1"}}  # fmt: skip
+        self.soon = (datetime.now(UTC) + timedelta(seconds=45)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.short = {"name": "short", "expiry": self.soon}
+
+    def live(self) -> dict[str, dict[str, Any]]:
+        return live(self.emulator)
+
+    def declare(self, ci: dict[str, Any] | None = None) -> None:
+        declare(self.stack, {"ci": ci or self.ci, "short": self.short})
+
+    @cached_property
+    def first_preview(self) -> str:
+        declare(self.stack, {"ci": self.ci})
+        return preview_diff(self.stack)
+
+    @cached_property
+    def created(self) -> auto.UpResult:
+        assert self.first_preview
+        self.declare()
+        return self.stack.up(color="never")
+
+    @cached_property
+    def unchanged(self) -> tuple[str, dict[str, int]]:
+        """A preview and a refresh with nothing changed anywhere."""
+        assert self.created
+        diff = preview_diff(self.stack)
+        return diff, self.refresh()
+
+    @cached_property
+    def replace_previews(self) -> dict[str, str]:
+        """The preview of a change of each input of `ci`, one at a time (none applied)."""
+        assert self.unchanged
+        diffs = {}
+        for key, value in (("description", "ci deploys"), ("expiry", "30d"),
+                           ("keepers", {"rotation": "2"}), ("name", "ci2")):  # fmt: skip
+            self.declare({**self.ci, key: value})
+            diffs[key] = preview_diff(self.stack)
+        return diffs
+
+    @cached_property
+    def rotated(self) -> auto.UpResult:
+        """`ci`'s keepers changed and applied."""
+        assert self.replace_previews
+        self.ci["keepers"] = {"rotation": "2"}
+        self.declare()
+        return self.stack.up(color="never")
+
+    @cached_property
+    def expired(self) -> tuple[dict[str, int], str]:
+        """`short` past its expiry: the refresh's changes, then the next preview's error."""
+        assert self.rotated
+        while datetime.now(UTC) <= datetime.fromisoformat(self.soon.replace("Z", "+00:00")):
+            time.sleep(1)
+        refresh = self.refresh()
+        with pytest.raises(auto.CommandError) as failure:
+            self.stack.preview(color="never")
+        return refresh, str(failure.value)
+
+    @cached_property
+    def renewed(self) -> str:
+        """`short` given a new expiry: the preview, then up."""
+        assert self.expired
+        self.short["expiry"] = "1h"
+        self.declare()
+        diff = preview_diff(self.stack)
+        self.stack.up(color="never")
+        return diff
+
+    @cached_property
+    def deleted_outside(self) -> tuple[dict[str, int], str]:
+        """`short` deleted on the service: refresh's changes, then the next preview."""
+        assert self.renewed
+        _, name, _ = outputs(self.stack, "short")
+        ok(self.emulator, "DELETE", f"{TOKENS}/{live(self.emulator)[name]['id']}")
+        return self.refresh(), preview_diff(self.stack)
+
+
+@pytest.fixture(scope="module")
+def story(
+    module_engine: EngineEnv, tmp_path_factory: pytest.TempPathFactory, emulator: Emulator
+) -> Iterator[Story]:
+    stack = token_stack(module_engine, tmp_path_factory.mktemp("org-token"), emulator, {})
+    yield from governance.told(Story(stack, emulator))
+
+
+def test_org_token_preview_shows_the_token_to_create(story: Story) -> None:
+    assert "2 to create" in story.first_preview and '"deploys"' in story.first_preview
+
+
+def test_org_token_create_auto_names_it_and_its_value_works(story: Story) -> None:
+    assert story.created.summary.resource_changes == {"create": 3}
+    ci_id, ci_name, ci_value = outputs(story.created, "ci")
     assert ci_name.startswith("ci-") and len(ci_name) == len("ci-") + 7
-    token = live(emulator)[ci_name]
+    token = live(story.emulator)[ci_name]
     assert ci_id == f"{ORG}/{token['id']}" and token["description"] == "deploys"
     assert 89 * 86400 < token["expires"] - time.time() <= 90 * 86400
-    assert stack.outputs()["ci_value"].secret and works(emulator, ci_value)
-    # The value never shows in plain text: not in the exported state, not in the CLI's output.
-    assert ci_value not in exported_state_text(stack) and ci_value not in up.stdout
+    assert story.created.outputs["ci_value"].secret and works(story.emulator, ci_value)
 
-    # No change: the auto-name is stable across previews and refreshes.
-    assert "to replace" not in preview_diff(stack)
-    refresh = stack.refresh(color="never")
-    assert set(refresh.summary.resource_changes or {}) == {"same"}, refresh.stdout
 
-    # Each input replaces; the reviewer sees which.
-    for key, value in (("description", "ci deploys"), ("expiry", "30d"),
-                       ("keepers", {"rotation": "2"}), ("name", "ci2")):  # fmt: skip
-        declare(stack, {**declared, "ci": {**ci, key: value}})
-        diff = preview_diff(stack)
+def test_org_token_value_is_never_in_plain_state_or_output(story: Story) -> None:
+    _, _, value = outputs(story.created, "ci")
+    assert value not in exported_state_text(story.stack) and value not in story.created.stdout
+
+
+def test_org_token_auto_name_is_stable_across_preview_and_refresh(story: Story) -> None:
+    diff, refresh = story.unchanged
+    assert "to replace" not in diff, diff
+    assert set(refresh) == {"same"}, refresh
+
+
+def test_org_token_every_input_change_replaces(story: Story) -> None:
+    for key, diff in story.replace_previews.items():
         assert "1 to replace" in diff and key in diff, (key, diff)
-    # Apply one: the new token exists before the old one goes, under a new suffix.
-    ci["keepers"] = {"rotation": "2"}
-    declare(stack, declared)
-    up = stack.up(color="never")
+
+
+def test_org_token_replace_makes_the_new_token_before_the_old_goes(story: Story) -> None:
+    old_id, old_name, old_value = outputs(story.created, "ci")
+    up = story.rotated
     assert up.summary.resource_changes == {"replace": 1, "same": 2}
-    new_id, new_name, new_value = outputs(stack, "ci")
-    assert new_id != ci_id and new_name != ci_name and new_name.startswith("ci-")
-    assert ci_name not in live(emulator) and new_name in live(emulator)
-    assert works(emulator, new_value) and not works(emulator, ci_value)
+    new_id, new_name, new_value = outputs(up, "ci")
+    assert new_id != old_id and new_name != old_name and new_name.startswith("ci-")
+    assert old_name not in live(story.emulator) and new_name in live(story.emulator)
+    assert works(story.emulator, new_value) and not works(story.emulator, old_value)
     assert "replace" in up.stdout and new_value not in up.stdout
 
-    # Expired: refresh finds it among expired tokens and the next preview replaces it.
-    while datetime.now(UTC) <= datetime.fromisoformat(soon.replace("Z", "+00:00")):
-        time.sleep(1)
-    _, short_name, short_value = outputs(stack, "short")
-    assert not works(emulator, short_value)
-    refresh = stack.refresh(color="never")
-    assert refresh.summary.resource_changes == {"same": 2, "update": 1}, refresh.stdout
-    # The replacement is checked like a new token: its past expiry fails the preview, by name.
-    with pytest.raises(auto.CommandError) as failure:
-        stack.preview(color="never")
-    assert "expiry" in str(failure.value) and "in the past" in str(failure.value)
-    short["expiry"] = "1h"
-    declare(stack, declared)
-    diff = preview_diff(stack)
+
+def test_org_token_expired_is_found_by_refresh_and_its_past_expiry_fails_preview(
+    story: Story,
+) -> None:
+    refresh, error = story.expired
+    _, _, value = outputs(story.created, "short")
+    assert not works(story.emulator, value)
+    assert refresh == {"same": 2, "update": 1}
+    assert "expiry" in error and "in the past" in error, error
+
+
+def test_org_token_expired_is_replaced_once_given_a_new_expiry(story: Story) -> None:
+    _, old_name, _ = outputs(story.created, "short")
+    diff = story.renewed
     assert "1 to replace" in diff and "expiry" in diff, diff
-    stack.up(color="never")
-    _, renewed_name, renewed_value = outputs(stack, "short")
-    assert renewed_name != short_name and works(emulator, renewed_value)
-    assert short_name not in live(emulator)
+    _, name, value = outputs(story.stack, "short")
+    assert name != old_name and works(story.emulator, value)
+    assert old_name not in live(story.emulator)
 
-    # Deleted out of band: refresh drops it; up makes a new one.
-    ok(emulator, "DELETE", f"{TOKENS}/{live(emulator)[renewed_name]['id']}")
-    refresh = stack.refresh(color="never")
-    assert refresh.summary.resource_changes == {"same": 2, "delete": 1}, refresh.stdout
-    assert "1 to create" in preview_diff(stack)
 
-    stack.destroy(color="never")
-    assert new_name not in live(emulator) and not works(emulator, new_value)
+def test_org_token_deleted_outside_pulumi_is_dropped_by_refresh(story: Story) -> None:
+    refresh, diff = story.deleted_outside
+    assert refresh == {"same": 2, "delete": 1}
+    assert "1 to create" in diff, diff
+
+
+def test_org_token_destroy_leaves_nothing(story: Story) -> None:
+    assert story.deleted_outside
+    _, name, value = outputs(story.stack, "ci")
+    story.destroy_leaves_nothing(lambda: {name} & set(story.live()))
+    assert not works(story.emulator, value)
 
 
 def test_org_token_rejects_bad_input_in_preview(

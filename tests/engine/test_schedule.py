@@ -1,8 +1,12 @@
 """Schedule under the real engine: every kind, in-place updates, pause/resume, replacements,
-refresh after out-of-band changes, adoption, validation in preview, and faults on the service."""
+refresh after out-of-band changes, adoption, validation in preview, and faults on the service.
+
+The scenarios of one stack's life share it (`story`, a `_governance.Story`), one rule per test."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +15,11 @@ from pulumi import automation as auto
 
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, preview_diff, shows_change
-from tests.engine._governance import ORG, declare, governance_stack, ok
+from tests.engine import _governance as governance
+from tests.engine._governance import ORG, Step, declare, governance_stack, ok
+
+STACKS = ("web/prod", "web/staging", "api/prod")
+Schedules = dict[str, list[dict[str, Any]]]  # by stack
 
 
 def schedules(emulator: Emulator, stack: str) -> list[dict[str, Any]]:
@@ -30,14 +38,18 @@ def options(action: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def only(emulator: Emulator, stack: str) -> dict[str, Any]:
-    found = schedules(emulator, stack)
+def only(found_by_stack: Emulator | Schedules, stack: str) -> dict[str, Any]:
+    """The one schedule of `stack`, live on the emulator or as a step saw it."""
+    if isinstance(found_by_stack, Emulator):
+        found = schedules(found_by_stack, stack)
+    else:
+        found = found_by_stack[stack]
     assert len(found) == 1, found
     return found[0]
 
 
 def clear(emulator: Emulator) -> None:
-    for stack in ("web/prod", "web/staging", "api/prod"):
+    for stack in STACKS:
         for action in schedules(emulator, stack):
             path = f"/api/stacks/{ORG}/{stack}/deployments/schedules/{action['id']}"
             ok(emulator, "DELETE", path)
@@ -51,84 +63,136 @@ RAW = {"type": "Schedule", "kind": "deployment", "project": "api", "stack": "pro
        "cron": "0 6 * * 1", "operation": "refresh"}  # fmt: skip
 
 
-def test_schedule_lifecycle(tmp_path: Path, engine: EngineEnv, emulator: Emulator) -> None:
-    clear(emulator)
-    declared = {"drift": dict(DRIFT), "ttl": dict(TTL), "raw": dict(RAW)}
-    stack = governance_stack(engine, tmp_path, emulator, declared)
+class Story(governance.Story[Schedules]):
+    """One stack with a drift (web/prod), a TTL (web/staging) and a raw (api/prod) schedule."""
 
-    # Create: one schedule of each kind.
-    up = stack.up(color="never")
-    assert up.summary.resource_changes == {"create": 4}
-    drift, ttl, raw = (only(emulator, s) for s in ("web/prod", "web/staging", "api/prod"))
+    def __init__(self, stack: auto.Stack, emulator: Emulator):
+        super().__init__(stack, emulator)
+        self.declared = {"drift": dict(DRIFT), "ttl": dict(TTL), "raw": dict(RAW)}
+
+    def live(self) -> Schedules:
+        return {name: schedules(self.emulator, name) for name in STACKS}
+
+    @cached_property
+    def created(self) -> Step[Schedules]:
+        clear(self.emulator)
+        return self.apply(self.declared, preview=False)
+
+    @cached_property
+    def unchanged(self) -> tuple[dict[str, int], str]:
+        """A refresh right after create, then a preview."""
+        assert self.created
+        return self.refresh(), preview_diff(self.stack)
+
+    @cached_property
+    def updated(self) -> tuple[Step[Schedules], dict[str, int]]:
+        """Every in-place field changed, pause included: up, then a refresh."""
+        assert self.unchanged
+        self.declared["drift"].update(cron="0 */4 * * *", auto_remediate=False)
+        self.declared["ttl"].update(once="2030-06-01T02:00:00+02:00", delete_after_destroy=False)
+        self.declared["raw"].update(cron=None, once="2030-02-01T12:00:00Z", operation="preview",
+                                    paused=True)  # fmt: skip
+        up = self.apply(self.declared)
+        return up, self.refresh()
+
+    @cached_property
+    def resumed(self) -> Step[Schedules]:
+        assert self.updated
+        self.declared["raw"]["paused"] = False
+        return self.apply(self.declared)
+
+    @cached_property
+    def drift_restored(self) -> tuple[dict[str, int], Step[Schedules]]:
+        """The drift schedule's cron changed and the raw one deleted on the service."""
+        assert self.resumed
+        drift, raw = only(self.created.after, "web/prod"), only(self.created.after, "api/prod")
+        base = f"/api/stacks/{ORG}/web/prod/deployments"
+        ok(self.emulator, "POST", f"{base}/drift/schedules/{drift['id']}",
+           json={"scheduleCron": "30 1 * * *", "autoRemediate": False})  # fmt: skip
+        ok(self.emulator, "DELETE", f"/api/stacks/{ORG}/api/prod/deployments/schedules/{raw['id']}")
+        return self.refresh(), self.apply(self.declared)
+
+    @cached_property
+    def replaced(self) -> Step[Schedules]:
+        """The kind changed (drift -> raw on web/prod) and the TTL moved to api/prod."""
+        assert self.drift_restored
+        self.declared["drift"] = {**RAW, "project": "web", "stack": "prod", "cron": "0 3 * * *"}
+        self.declared["ttl"].update(project="api", stack="prod")
+        return self.apply(self.declared)
+
+
+@pytest.fixture(scope="module")
+def story(
+    module_engine: EngineEnv, tmp_path_factory: pytest.TempPathFactory, emulator: Emulator
+) -> Iterator[Story]:
+    stack = governance_stack(module_engine, tmp_path_factory.mktemp("schedule"), emulator, {})
+    yield from governance.told(Story(stack, emulator))
+
+
+def test_schedule_create_makes_one_of_each_kind(story: Story) -> None:
+    up = story.created
+    assert up.changes == {"create": 4}
+    drift, ttl, raw = (only(up.after, s) for s in STACKS)
     assert (drift["scheduleCron"], operation(drift)) == ("0 0 * * *", "detect-drift")
     assert options(drift)["remediateIfDriftDetected"] is True
     assert operation(ttl) == "destroy" and options(ttl)["deleteAfterDestroy"] is True
     assert (raw["scheduleCron"], operation(raw), raw["paused"]) == ("0 6 * * 1", "refresh", False)
-    assert up.outputs["drift"].value == f"{ORG}/web/prod/{drift['id']}"
+    assert up.outputs["drift"] == f"{ORG}/web/prod/{drift['id']}"
 
-    # Refresh right after: the service's time format must not show up as a change.
-    refresh = stack.refresh(color="never")
-    assert set(refresh.summary.resource_changes or {}) == {"same"}, refresh.stdout
-    assert "no changes" in preview_diff(stack).lower() or "4 unchanged" in preview_diff(stack)
 
-    # Every in-place update, pause included; preview first, nothing moves until up.
-    declared["drift"].update(cron="0 */4 * * *", auto_remediate=False)
-    declared["ttl"].update(once="2030-06-01T02:00:00+02:00", delete_after_destroy=False)
-    declared["raw"].update(cron=None, once="2030-02-01T12:00:00Z", operation="preview", paused=True)
-    declare(stack, declared)
-    diff = preview_diff(stack)
-    assert shows_change(diff, "cron", '"0 0 * * *"', '"0 */4 * * *"'), diff
-    assert "3 to update" in diff and "replace" not in diff.split("Resources:")[-1], diff
-    assert only(emulator, "web/prod")["scheduleCron"] == "0 0 * * *"
-    up = stack.up(color="never")
-    assert up.summary.resource_changes == {"same": 1, "update": 3}
-    drift2, ttl2, raw2 = (only(emulator, s) for s in ("web/prod", "web/staging", "api/prod"))
-    assert [drift2["id"], ttl2["id"], raw2["id"]] == [drift["id"], ttl["id"], raw["id"]]
-    assert drift2["scheduleCron"] == "0 */4 * * *"
-    assert not options(drift2).get("remediateIfDriftDetected")
-    assert ttl2["scheduleOnce"].startswith("2030-06-01")
-    assert not options(ttl2).get("deleteAfterDestroy")
-    assert (raw2.get("scheduleCron"), operation(raw2), raw2["paused"]) == (None, "preview", True)
-    assert raw2["scheduleOnce"].startswith("2030-02-01")
-    assert set(stack.refresh(color="never").summary.resource_changes or {}) == {"same"}
+def test_schedule_refresh_right_after_create_changes_nothing(story: Story) -> None:
+    # the service's time format must not show up as a change
+    refresh, diff = story.unchanged
+    assert set(refresh) == {"same"}, refresh
+    assert "no changes" in diff.lower() or "4 unchanged" in diff, diff
 
-    # Resume alone.
-    declared["raw"]["paused"] = False
-    declare(stack, declared)
-    assert shows_change(preview_diff(stack), "paused", "true", "false")
-    stack.up(color="never")
-    assert only(emulator, "api/prod")["paused"] is False
 
-    # Out-of-band: the drift schedule's cron changed and the raw one deleted, on the service.
-    base = f"/api/stacks/{ORG}/web/prod/deployments"
-    ok(emulator, "POST", f"{base}/drift/schedules/{drift['id']}",
-       json={"scheduleCron": "30 1 * * *", "autoRemediate": False})  # fmt: skip
-    ok(emulator, "DELETE", f"/api/stacks/{ORG}/api/prod/deployments/schedules/{raw['id']}")
-    refresh = stack.refresh(color="never")
-    assert refresh.summary.resource_changes == {"same": 2, "update": 1, "delete": 1}
-    diff = preview_diff(stack)
-    assert "1 to create" in diff and "1 to update" in diff, diff
-    stack.up(color="never")
-    assert only(emulator, "web/prod")["scheduleCron"] == "0 */4 * * *"
-    assert operation(only(emulator, "api/prod")) == "preview"
+def test_schedule_update_in_place_keeps_each_schedule_and_moves_only_on_up(story: Story) -> None:
+    up, refresh = story.updated
+    assert shows_change(up.diff, "cron", '"0 0 * * *"', '"0 */4 * * *"'), up.diff
+    assert "3 to update" in up.diff and "replace" not in up.diff.split("Resources:")[-1], up.diff
+    assert only(up.before, "web/prod")["scheduleCron"] == "0 0 * * *"
+    assert up.changes == {"same": 1, "update": 3}
+    drift, ttl, raw = (only(up.after, s) for s in STACKS)
+    assert [drift["id"], ttl["id"], raw["id"]] == [
+        only(story.created.after, s)["id"] for s in STACKS
+    ]
+    assert drift["scheduleCron"] == "0 */4 * * *"
+    assert not options(drift).get("remediateIfDriftDetected")
+    assert ttl["scheduleOnce"].startswith("2030-06-01")
+    assert not options(ttl).get("deleteAfterDestroy")
+    assert (raw.get("scheduleCron"), operation(raw), raw["paused"]) == (None, "preview", True)
+    assert raw["scheduleOnce"].startswith("2030-02-01")
+    assert set(refresh) == {"same"}, refresh
 
-    # Replacements: the kind (drift -> raw on web/prod) and the stack (TTL web/staging -> api/prod
-    # would clash with nothing: api/prod has only a raw schedule).
-    declared["drift"] = {**RAW, "project": "web", "stack": "prod", "cron": "0 3 * * *"}
-    declared["ttl"]["stack"] = "prod"
-    declared["ttl"]["project"] = "api"
-    declare(stack, declared)
-    diff = preview_diff(stack)
-    assert "2 to replace" in diff and "kind" in diff and "project" in diff, diff
-    stack.up(color="never")
-    replaced = only(emulator, "web/prod")
+
+def test_schedule_resume_alone_is_an_update_in_place(story: Story) -> None:
+    up = story.resumed
+    assert shows_change(up.diff, "paused", "true", "false"), up.diff
+    assert up.changes == {"same": 3, "update": 1}
+    assert only(up.after, "api/prod")["paused"] is False
+
+
+def test_schedule_drift_restored_after_a_change_and_a_delete_outside_pulumi(story: Story) -> None:
+    refresh, up = story.drift_restored
+    assert refresh == {"same": 2, "update": 1, "delete": 1}
+    assert "1 to create" in up.diff and "1 to update" in up.diff, up.diff
+    assert only(up.after, "web/prod")["scheduleCron"] == "0 */4 * * *"
+    assert operation(only(up.after, "api/prod")) == "preview"
+
+
+def test_schedule_replace_by_kind_or_stack(story: Story) -> None:
+    up = story.replaced
+    assert "2 to replace" in up.diff and "kind" in up.diff and "project" in up.diff, up.diff
+    replaced = only(up.after, "web/prod")
     assert (operation(replaced), replaced["scheduleCron"]) == ("refresh", "0 3 * * *")
-    assert schedules(emulator, "web/staging") == []
-    assert {operation(a) for a in schedules(emulator, "api/prod")} == {"preview", "destroy"}
+    assert up.after["web/staging"] == []
+    assert {operation(a) for a in up.after["api/prod"]} == {"preview", "destroy"}
 
-    stack.destroy(color="never")
-    for name in ("web/prod", "web/staging", "api/prod"):
-        assert schedules(emulator, name) == [], name
+
+def test_schedule_destroy_leaves_nothing(story: Story) -> None:
+    assert story.replaced
+    story.destroy_leaves_nothing(*(lambda s=s: schedules(story.emulator, s) for s in STACKS))
 
 
 def test_schedule_rejects_bad_input_in_preview(
