@@ -13,6 +13,8 @@ import threading
 from collections import Counter, deque
 from typing import Any
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 LIMIT = 10_000
 _RECORDED = ("/api/", "/_emulator/uploads/")
 
@@ -55,18 +57,18 @@ class RequestLog:
 class RequestLogMiddleware:
     """Pure ASGI middleware, outermost, so injected faults are logged as the client saw them."""
 
-    def __init__(self, app: Any, log: RequestLog) -> None:
+    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
         self.app = app
         self.log = log
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or not path.startswith(_RECORDED):
             await self.app(scope, receive, send)
             return
         status = 500
 
-        async def observe(message: dict[str, Any]) -> None:
+        async def observe(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
