@@ -8,7 +8,6 @@ proves that moving the logic behind them did not break users' stacks.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -21,6 +20,7 @@ from pulumi import automation as auto
 from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv, write_program
 from tests.engine._governance import ORG, ok
+from tests.support import example_pack_named
 
 RELEASE = "27a3bfa50bb0e2b7aea14d77d05e082f35b24ac6"  # tag v0.1.0
 PACK = "upgrade-baseline"
@@ -136,10 +136,7 @@ def live_names(emulator: Emulator) -> dict[str, set[str]]:
 def test_upgrade_from_the_first_release_keeps_every_kinds_state(
     tmp_path: Path, engine_bin_dir: Path, emulator: Emulator, release_python: Path
 ) -> None:
-    pack = tmp_path / "pack"
-    shutil.copytree(REPO_ROOT / "examples" / "policy-packs" / "baseline", pack)
-    main = pack / "__main__.py"
-    main.write_text(main.read_text().replace('name="baseline"', f'name="{PACK}"'))
+    pack = example_pack_named(tmp_path, PACK)
     program = write_program(tmp_path / "program", "upgrade", PROGRAM)
     config: dict[str, Any] = {
         "governance:apiUrl": emulator.url,
