@@ -3,13 +3,11 @@ in one PATCH, replacement by scope, a secret changed outside Pulumi found on ref
 removal of the secret, ping on apply against a loopback receiver, deliveries look-up, adoption,
 validation in preview and faults on the service.
 
-The scenarios of one stack's life share it (`story`): each step runs once, after the steps before
-it, whichever test asks for it first; each test checks one rule of one step."""
+The scenarios of one stack's life share it (`story`, a `_governance.Story`), one rule per test."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,14 +20,16 @@ from devtools.engine import EngineEnv, exported_state_text, preview_diff
 from pulumi_governance.api import PulumiCloudClient
 from pulumi_governance.config import resolve_settings
 from pulumi_governance.functions_webhooks import get_webhook_deliveries
-from tests.engine._governance import ORG, declare, destroy_leaves_nothing, ok
+from tests.engine import _governance as governance
+from tests.engine._governance import ORG, Step, declare, ok
 from tests.engine._governance import governance_stack as shared_governance_stack
-from tests.support import WebhookReceiver
+from tests.support import Delivery, WebhookReceiver
 
 ORG_HOOKS = f"/api/orgs/{ORG}/hooks"
 PROD_HOOKS = f"/api/stacks/{ORG}/web/prod/hooks"
 STAGING_HOOKS = f"/api/stacks/{ORG}/web/staging/hooks"
 ENV_HOOKS = f"/api/esc/environments/{ORG}/infra/prod/hooks"
+SCOPES = (ORG_HOOKS, PROD_HOOKS, STAGING_HOOKS, ENV_HOOKS)
 
 
 # The shared governance program, but a `secret` of "$hook_secret" is the secret stack config
@@ -61,7 +61,7 @@ def hooks(emulator: Emulator, path: str) -> dict[str, dict[str, Any]]:
 
 
 def clear(emulator: Emulator) -> None:
-    for path in (ORG_HOOKS, PROD_HOOKS, STAGING_HOOKS, ENV_HOOKS):
+    for path in SCOPES:
         for name in hooks(emulator, path):
             ok(emulator, "DELETE", f"{path}/{name}")
 
@@ -71,22 +71,15 @@ def sink(webhook_receiver: WebhookReceiver) -> str:
     return webhook_receiver.url + "/hook"
 
 
-@dataclass
-class Step:
-    """What one step of the story saw: the preview before it, the engine run, the emulator after."""
-
-    diff: str
-    changes: dict[str, int]
-    stdout: str
-    outputs: dict[str, Any]
-    after: dict[str, dict[str, dict[str, Any]]]  # hooks by scope path, by name
+Hooks = dict[str, dict[str, dict[str, Any]]]  # by scope path, by name
 
 
-class Story:
+class Story(governance.Story[Hooks]):
     """One stack with an organization, a stack and an environment hook, told in steps."""
 
     def __init__(self, stack: auto.Stack, emulator: Emulator, receiver: WebhookReceiver):
-        self.stack, self.emulator, self.receiver = stack, emulator, receiver
+        super().__init__(stack, emulator)
+        self.receiver = receiver
         self.sink = receiver.url + "/hook"
         self.alerts = {"type": "Webhook", "name": "alerts", "display_name": "Alerts",
                        "payload_url": self.sink, "filters": ["stack_created", "update_failed"],
@@ -99,33 +92,32 @@ class Story:
                     "display_name": "Env changes", "payload_url": self.sink,
                     "groups": ["environments"]}  # fmt: skip
         self.declared = {"alerts": self.alerts, "deploys": self.deploys, "env": self.env}
-        self.destroyed = False
+        self.pings: list[Delivery] = []  # what the receiver got during create
+        self.deliveries: list[dict[str, Any]] = []  # what the deliveries look-up found after it
 
-    def live(self) -> dict[str, dict[str, dict[str, Any]]]:
-        return {
-            p: hooks(self.emulator, p) for p in (ORG_HOOKS, PROD_HOOKS, STAGING_HOOKS, ENV_HOOKS)
-        }
-
-    def apply(self, declared: dict[str, Any]) -> Step:
-        declare(self.stack, declared)
-        diff = preview_diff(self.stack)
-        up = self.stack.up(color="never")
-        outputs = {k: v.value for k, v in up.outputs.items()}
-        return Step(diff, dict(up.summary.resource_changes or {}), up.stdout, outputs, self.live())
+    def live(self) -> Hooks:
+        return {path: hooks(self.emulator, path) for path in SCOPES}
 
     @cached_property
-    def created(self) -> Step:
+    def created(self) -> Step[Hooks]:
         clear(self.emulator)
         self.receiver.received.clear()
-        return self.apply(self.declared)
+        created = self.apply(self.declared)
+        # (later updates ping again: keep what this step delivered)
+        self.pings = list(self.receiver.received)
+        api = PulumiCloudClient(
+            resolve_settings(api_url=self.emulator.url, token=self.emulator.token)
+        )
+        self.deliveries = get_webhook_deliveries("alerts", organization=ORG, client=api)
+        return created
 
     @cached_property
     def refreshed(self) -> dict[str, int]:
         assert self.created
-        return dict(self.stack.refresh(color="never").summary.resource_changes or {})
+        return self.refresh()
 
     @cached_property
-    def drift(self) -> tuple[dict[str, int], Step]:
+    def drift(self) -> tuple[dict[str, int], Step[Hooks]]:
         """The secret and display name of `alerts` changed on the service; refresh, then up."""
         assert self.refreshed
         hook = self.created.after[ORG_HOOKS]["alerts"]
@@ -133,11 +125,10 @@ class Story:
                                         "format", "filters")},
                 "displayName": "Hand-edited", "secret": "someone-elses"}  # fmt: skip
         ok(self.emulator, "PATCH", f"{ORG_HOOKS}/alerts", json=body)
-        refresh = self.stack.refresh(color="never").summary.resource_changes or {}
-        return dict(refresh), self.apply(self.declared)
+        return self.refresh(), self.apply(self.declared)
 
     @cached_property
-    def updated(self) -> Step:
+    def updated(self) -> Step[Hooks]:
         """Every in-place field of `alerts` changed, its secret removed."""
         assert self.drift
         self.alerts.update(display_name="Alerts (Teams)", payload_url=self.sink + "/v2",
@@ -147,7 +138,7 @@ class Story:
         return self.apply(self.declared)
 
     @cached_property
-    def replaced(self) -> tuple[str, Step]:
+    def replaced(self) -> tuple[str, Step[Hooks]]:
         """The preview of a new name for `env`, then `deploys` moved to another stack."""
         assert self.updated
         declare(self.stack, {**self.declared, "env": {**self.env, "name": "env2"}})
@@ -159,7 +150,7 @@ class Story:
     def deleted_outside(self) -> dict[str, int]:
         assert self.replaced
         ok(self.emulator, "DELETE", f"{ENV_HOOKS}/env")
-        return dict(self.stack.refresh(color="never").summary.resource_changes or {})
+        return self.refresh()
 
 
 @pytest.fixture(scope="module")
@@ -168,10 +159,7 @@ def story(
 ) -> Iterator[Story]:
     receiver = WebhookReceiver()
     stack = hooks_stack(module_engine, tmp_path_factory.mktemp("webhook"), emulator, {})
-    told = Story(stack, emulator, receiver)
-    yield told
-    if not told.destroyed:
-        stack.destroy(color="never")
+    yield from governance.told(Story(stack, emulator, receiver))
     receiver.close()
 
 
@@ -193,12 +181,9 @@ def test_webhook_create_makes_an_org_a_stack_and_an_environment_hook(story: Stor
 
 def test_webhook_ping_on_apply_reaches_the_receiver_signed(story: Story) -> None:
     assert story.created
-    (delivery,) = story.receiver.received
+    (delivery,) = story.pings
     assert "Pulumi-Webhook-Signature" in delivery.headers
-    api = PulumiCloudClient(
-        resolve_settings(api_url=story.emulator.url, token=story.emulator.token)
-    )
-    (ping,) = get_webhook_deliveries("alerts", organization=ORG, client=api)
+    (ping,) = story.deliveries  # the deliveries look-up
     assert (ping["kind"], ping["response_code"]) == ("ping", 202)
 
 
@@ -249,9 +234,7 @@ def test_webhook_deleted_outside_pulumi_is_dropped_by_refresh(story: Story) -> N
 
 def test_webhook_destroy_leaves_nothing(story: Story) -> None:
     assert story.deleted_outside
-    story.destroyed = True
-    destroy_leaves_nothing(story.stack, *(lambda p=p: hooks(story.emulator, p) for p in (
-        ORG_HOOKS, PROD_HOOKS, STAGING_HOOKS, ENV_HOOKS)))  # fmt: skip
+    story.destroy_leaves_nothing(*(lambda p=p: hooks(story.emulator, p) for p in SCOPES))
 
 
 def test_webhook_rejects_bad_input_in_preview(
