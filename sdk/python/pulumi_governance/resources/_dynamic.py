@@ -93,8 +93,7 @@ def _load_logic(name: str) -> Logic:
 
 
 class GovernanceProvider(ResourceProvider):
-    """Base adapter; a subclass names its kind's logic (`logic_name`, or `logic` itself) and
-    nothing else."""
+    """Base adapter; a subclass names its kind's logic (`logic_name`) and nothing else."""
 
     # "module:NAME" of the kind's Logic, imported on first use: in the provider process only, so
     # a program that declares resources never loads the logic or the HTTP client.
