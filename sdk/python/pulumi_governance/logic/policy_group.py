@@ -347,10 +347,10 @@ class PolicyGroupLogic:
         for batch in plan_membership(
             live, news.get("stacks"), packs, news.get("insights_accounts"), versions
         ):
-            groups.batch_update(org, name, batch)
+            groups.update_members(org, name, batch)
         if news["name"] != name:
             try:
-                groups.update(org, name, {"newName": news["name"]})
+                groups.rename(org, name, news["name"])
             except NotFound:  # a resend after a lost answer: the first rename was applied
                 if groups.get_if_exists(org, news["name"]) is None:
                     raise

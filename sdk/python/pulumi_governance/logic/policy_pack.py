@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pulumi_governance.api.errors import Conflict, NotFound
+from pulumi_governance.api.policy import new_version_request
 
 from .detailed_diff import detailed_diff, plan_of
 from .kind import (
@@ -47,6 +48,7 @@ from .policy_pack_source import (
 
 if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
+    from pulumi_governance.api.policy import NewPolicyPackRequest
 
 VERSION_TAG_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,100}$")
 
@@ -226,16 +228,14 @@ class PolicyPackLogic:
         existing = api.policy_packs.find_version(org, name, tag)
         if existing is not None:
             return self._adopt(api, org, name, tag, existing, info, outs)
-        body = {
-            "name": name,
-            "displayName": info.get("displayName") or "",
-            "versionTag": tag,
-            "policies": info["policies"],
-            "runtime": "python",
-        }
         description = project.get("description")
-        if isinstance(description, str) and description:
-            body["description"] = description
+        body = new_version_request(
+            name=name,
+            display_name=info.get("displayName") or "",
+            version_tag=tag,
+            policies=info["policies"],
+            description=description if isinstance(description, str) else None,
+        )
         version = _publish(api, org, body, tarball(files))
         return Created(f"{org}/{name}/{tag}", {**outs, "version": version})
 
@@ -323,7 +323,7 @@ def _address(id: str, olds: Props) -> tuple[str, str, str]:
     return org, name, tag
 
 
-def _publish(api: PulumiCloudClient, org: str, body: dict[str, Any], archive: bytes) -> int:
+def _publish(api: PulumiCloudClient, org: str, body: NewPolicyPackRequest, archive: bytes) -> int:
     """Create, upload, complete; a version left half-published is deleted again."""
     packs = api.policy_packs
     created = packs.create_resending(org, body)
