@@ -314,3 +314,10 @@ def test_attachment_diff_rules() -> None:
     assert bumped.changes == ["version_tag"] and bumped.replaces == []
     moved = pack.diff("acme/g/aws", olds, {**olds, "policy_group": "h"})
     assert moved.replaces == ["policy_group"]
+
+
+def test_adopt_alone_is_no_change() -> None:
+    # The recovery after an interrupted `up` sets adopt for one run; the next preview is clean.
+    adopted = outputs(inputs(adopt=True), live(["api/prod", "web/prod"], [AWS_V1]))
+    news, _ = LOGIC.check({}, inputs())
+    assert LOGIC.diff("acme/prod-guardrails", adopted, news).changes == []

@@ -130,8 +130,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "adopt",
         "boolean",
-        "Take over a group that exists already instead of failing. Required (True) for the org "
-        "default group. Default: False.",
+        "Take over a group that exists already instead of failing. Required "
+        "(True) for the org default group. Default: False; read at create only, so a later "
+        "change does nothing in place.",
         optional=True,
         default=False,
     ),
@@ -216,8 +217,7 @@ class PolicyGroupLogic:
             "entity_type": live.get("entity_type"),
             "mode": live.get("mode"),
             "name": live.get("name"),
-            "adopt": olds.get("adopt"),
-        }
+        }  # not `adopt`: it matters at create (and in check) alone
         detailed = detailed_diff(FIELDS, settings, news, names=(*settings,))
         for key in MEMBERSHIP:
             declared, wanted = olds.get(key), news.get(key)

@@ -84,7 +84,8 @@ FIELDS: tuple[Field, ...] = (
         "adopt",
         "boolean",
         "Take over a version that is published already, when its policies match the source's, "
-        "instead of failing. Default: False.",
+        "instead of failing. Default: False; read at create only, so a later change does "
+        "nothing in place.",
         optional=True,
         default=False,
     ),
@@ -107,7 +108,7 @@ FIELDS: tuple[Field, ...] = (
     Field("adopted", "boolean", "True when the version existed and was adopted.", output_only=True),
 )
 REPLACE_KEYS = ("organization", "version_tag", "source_hash")
-IN_PLACE_KEYS = ("source", "adopt")
+IN_PLACE_KEYS = ("source", "adopt")  # `adopt` is recorded, never a change by itself
 # Analyzer answers by (directory, source_hash): check and create run in one provider process.
 _analyzed: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -201,7 +202,10 @@ class PolicyPackLogic:
         failure = bump_failure(olds, news)
         if failure is not None:
             raise ValueError(f"{failure.property}: {failure.reason}")
-        detailed = detailed_diff(FIELDS, olds, news)
+        # `adopt` matters at create alone (the recovery after an interrupted `up` sets it for one
+        # run): never a change.
+        compared = [f.name for f in FIELDS if f.name != "adopt"]
+        detailed = detailed_diff(FIELDS, olds, news, names=compared)
         if changed_keys(olds, news, ("source_hash",)):
             detailed["source_hash"] = PropertyChange("update", replaces=True)
         return plan_of(detailed)

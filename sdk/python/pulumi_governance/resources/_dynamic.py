@@ -173,7 +173,7 @@ def default_organization(explicit: object | None) -> object:
     return pulumi.Config("governance").get("organization") or pulumi.get_organization()
 
 
-def default_adopt(explicit: bool | None) -> bool | None:
+def default_adopt(explicit: T | None) -> T | bool | None:
     """The adopt input: given, else stack config `governance:adoptExisting` (the recovery after
     an interrupted `pulumi up`: take over what its creates made instead of failing)."""
     import pulumi
