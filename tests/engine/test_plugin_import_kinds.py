@@ -102,4 +102,6 @@ def test_plugin_import_every_kind(engine: EngineEnv, emulator: Emulator, tmp_pat
         preview = stack.preview(color="never", diff=True)
         assert preview.change_summary == {"same": len(ids) + 1}, preview.stdout
     finally:
-        stack.destroy(color="never")  # the session's emulator is shared
+        # (the session's emulator is shared) Imported resources have no dependencies in state
+        # until an `up`: one at a time, in reverse import order, the pack goes after its uses.
+        stack.destroy(color="never", parallel=1)
