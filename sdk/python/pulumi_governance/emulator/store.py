@@ -99,9 +99,13 @@ class Tx:
             "ON CONFLICT (kind, org, key) DO UPDATE SET body=excluded.body",
             (kind, org, key, json.dumps(doc, sort_keys=True)),
         )
+        if kind == "stack":  # whoever writes a stack keeps its tag index right
+            self.index_tags(org, key, doc.get("tags") or {})
 
     def delete(self, kind: str, org: str, key: str) -> bool:
         cur = self._c.execute("DELETE FROM docs WHERE kind=? AND org=? AND key=?", (kind, org, key))
+        if kind == "stack":
+            self.index_tags(org, key, {})
         return cur.rowcount > 0
 
     def list(

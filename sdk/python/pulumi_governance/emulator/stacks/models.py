@@ -57,7 +57,6 @@ def create_stack(
         "created": int(time.time()),
     }
     tx.put(STACK, org, stack_key(project, stack), doc)
-    tx.index_tags(org, stack_key(project, stack), doc["tags"])
     tx.add_member(org, DEFAULT_POLICY_GROUP, project, stack)
     return doc
 
@@ -69,7 +68,6 @@ def delete_stack(tx: Tx, org: str, project: str, stack: str, force: bool = False
     if not force and stack_resource_count(tx, org, doc):
         raise BadRequest("Bad Request: Stack still contains resources.")
     tx.delete(STACK, org, stack_key(project, stack))
-    tx.index_tags(org, stack_key(project, stack), {})
     tx.remove_from_groups(org, project, stack)
 
 
@@ -141,7 +139,6 @@ def list_page(
 def _save(tx: Tx, doc: dict[str, Any]) -> None:
     key = stack_key(doc["projectName"], doc["stackName"])
     tx.put(STACK, doc["orgName"], key, doc)
-    tx.index_tags(doc["orgName"], key, doc["tags"])
 
 
 def set_tag(tx: Tx, org: str, project: str, stack: str, name: str, value: str) -> None:
