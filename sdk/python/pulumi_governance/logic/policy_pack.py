@@ -199,6 +199,10 @@ class PolicyPackLogic:
         return checked, []
 
     def diff(self, id: str, olds: Props, news: Props) -> Plan:
+        if not olds.get("source_hash"):
+            # Imported by ID: the service keeps no files, so the declared source is taken as
+            # the one the version was published from (a new version tag still replaces).
+            olds = {**olds, "source": news.get("source"), "source_hash": news.get("source_hash")}
         failure = bump_failure(olds, news)
         if failure is not None:
             raise ValueError(f"{failure.property}: {failure.reason}")
