@@ -108,7 +108,7 @@ def typescript_program(engine: EngineEnv, directory: Path, name: str, index_ts: 
     if project.exists():
         return directory
     project.write_text(f"name: {name}\nruntime: nodejs\n")
-    version = _pulumi_version()
+    version = _cli_version(engine)
     (directory / "package.json").write_text(
         f'{{"name": "{name}", "main": "index.ts", "private": true, '
         f'"dependencies": {{"@pulumi/pulumi": "{version}"}}}}\n'
@@ -121,10 +121,12 @@ def typescript_program(engine: EngineEnv, directory: Path, name: str, index_ts: 
     return directory
 
 
-def _pulumi_version() -> str:
-    import importlib.metadata
-
-    return importlib.metadata.version("pulumi")
+def _cli_version(engine: EngineEnv) -> str:
+    """The CLI's version: the npm SDK that bootstrap caches follows it, not the Python SDK's."""
+    done = subprocess.run(
+        [str(engine.bin_dir / "pulumi"), "version"], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().removeprefix("v")
 
 
 def plugin_stack(
