@@ -27,7 +27,6 @@ from devtools.emulator import Emulator  # noqa: E402
 from pulumi_governance.api import PulumiCloudClient  # noqa: E402
 from pulumi_governance.config import resolve_settings  # noqa: E402
 from pulumi_governance.logic.policy_group import POLICY_GROUP  # noqa: E402
-from pulumi_governance.logic.policy_group_view import stack_wire  # noqa: E402
 
 ORG = "acme"
 
@@ -55,9 +54,9 @@ def per_stack(
     if create:
         api.policy_groups.create(ORG, name, "stacks", "preventative")
     for ref in remove:
-        api.policy_groups.update(ORG, name, {"removeStack": stack_wire(ref)})
+        api.policy_groups.update_member(ORG, name, {"remove_stack": ref})
     for ref in add:
-        api.policy_groups.update(ORG, name, {"addStack": stack_wire(ref)})
+        api.policy_groups.update_member(ORG, name, {"add_stack": ref})
 
 
 def run(size: int, workdir: Path) -> list[tuple[str, int, float, int, float]]:

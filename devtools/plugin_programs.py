@@ -10,11 +10,13 @@
   would then demand the plugin).
 - `typescript_program(engine, dir, name, index_ts)`: a Node.js project with the generated SDK
   `@pulumi/governance`.
+- `changed_lines(diff)`: the property lines a `preview --diff` marks as changed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -27,6 +29,8 @@ from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv
 
 ORG = "acme"
+# `~ displayName: ...`, `+ [2]: ...`, but not a resource's own line (`~ governance:index:...`).
+PROPERTY_LINE = re.compile(r'^[~+-] [\w\[\]"]+\s*: ')
 
 
 def pulumi(engine: EngineEnv, cwd: Path, *args: str, check: bool = True) -> str:
@@ -135,3 +139,8 @@ def plugin_stack(
             "governance:organization": ORG,
         },
     )
+
+
+def changed_lines(diff: str) -> list[str]:
+    """The property lines of a `preview --diff` marked as changed (`~`, `+`, `-`)."""
+    return [line.strip() for line in diff.splitlines() if PROPERTY_LINE.match(line.strip())]

@@ -3,8 +3,9 @@
 Resources are `governance:index:<Kind>` for every kind in `pulumi_governance.logic.KINDS`.
 Create and Update are also called during preview (`preview=True`): then nothing is sent to the
 service, and outputs not known yet are answered as unknown. Secret fields (a token's value, a
-webhook's secret) are secret in state. Messages of the logic (adopted, cleaned up) go to the
-engine's log under the resource; errors name the kind, the ID and the operation.
+webhook's secret) are secret in state. Messages of the logic (adopted, cleaned up, left in place
+on delete) go to the engine's log under the resource; errors name the kind, the ID and the
+operation.
 """
 
 from __future__ import annotations
@@ -195,7 +196,9 @@ class GovernanceProvider(p.Provider):
         logic = logic_for(request.type)
         olds, _ = to_plain(request.properties, logic.fields)
         rid = request.resource_id
-        await self._call(logic, "delete", rid, lambda api: logic.delete(api, rid, olds))
+        messages = await self._call(logic, "delete", rid, lambda api: logic.delete(api, rid, olds))
+        for message in messages or ():
+            await self.log.info(request.urn, message)
 
     # the component and the look-ups --------------------------------------------------------------
     async def construct(self, request: p.ConstructRequest) -> p.ConstructResponse:

@@ -25,10 +25,20 @@ METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def reference_dir() -> Path:
+    """`PULUMI_GOVERNANCE_REFERENCE`, else the nearest `shared/reference` beside the checkout or
+    one of its parents (a clone or worktree may sit deeper than the main checkout)."""
     env = os.environ.get("PULUMI_GOVERNANCE_REFERENCE")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
+    repo = Path(__file__).resolve().parents[2]
+    for parent in repo.parents:
+        candidate = parent / "shared" / "reference"
+        if (candidate / "pulumi-cloud-openapi.json").is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"no shared/reference/pulumi-cloud-openapi.json beside {repo} or a parent of it: "
+        "set PULUMI_GOVERNANCE_REFERENCE to the folder that holds it"
+    )
 
 
 @cache

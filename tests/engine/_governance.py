@@ -16,15 +16,18 @@ from devtools.engine import EngineEnv, preview_diff, write_program
 ORG = "acme"
 
 # Each resource's keyword arguments come from the stack config value `resources`, so one program
-# serves every step of a test: a step changes the config and runs the engine again.
+# serves every step of a test: a step changes the config and runs the engine again. `depends_on`
+# names resources declared before it.
 PROGRAM = """
 import json
 import pulumi
 import pulumi_governance
 
+declared = {}
 for name, spec in json.loads(pulumi.Config().require("resources")).items():
     kind = getattr(pulumi_governance, spec.pop("type"))
-    res = kind(name, **spec)
+    after = [declared[d] for d in spec.pop("depends_on", [])]
+    res = declared[name] = kind(name, **spec, opts=pulumi.ResourceOptions(depends_on=after))
     pulumi.export(name, res.id)
 """
 

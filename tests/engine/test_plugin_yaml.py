@@ -5,7 +5,6 @@ only, `pulumi import` of an existing webhook whose generated code previews no ch
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,12 +14,10 @@ from pulumi import automation as auto
 
 from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv, exported_state_text, preview_diff
-from devtools.plugin_programs import ORG, plugin_stack, pulumi, yaml_program
+from devtools.plugin_programs import ORG, changed_lines, plugin_stack, pulumi, yaml_program
 from provider.schema import SCHEMA_PATH
 
 HOOKS = f"/api/orgs/{ORG}/hooks"
-# `~ displayName: ...`, `+ [2]: ...`, but not a resource's own line (`~ governance:index:...`).
-PROPERTY_LINE = re.compile(r'^[~+-] [\w\[\]"]+\s*: ')
 PROGRAM = """
 config:
   hookName:
@@ -72,11 +69,6 @@ def hook_stack(
 def hook(emulator: Emulator, name: str) -> dict[str, Any] | None:
     response = emulator.request("GET", f"{HOOKS}/{name}")
     return response.json() if response.status_code == 200 else None
-
-
-def changed_lines(diff: str) -> list[str]:
-    """The property lines of a `preview --diff` marked as changed (`~`, `+`, `-`)."""
-    return [line.strip() for line in diff.splitlines() if PROPERTY_LINE.match(line.strip())]
 
 
 def test_plugin_yaml_one_field_change(hook_stack: auto.Stack, emulator: Emulator) -> None:

@@ -14,7 +14,7 @@ from pulumi.runtime.proto import provider_pb2
 
 from devtools.emulator import Emulator
 from provider.schema import SCHEMA_PATH
-from tests.plugin._plugin import Plugin, plain
+from tests.plugin._plugin import Plugin, plain, urn
 
 
 def test_plugin_serves_the_committed_schema(plugin: Plugin) -> None:
@@ -74,3 +74,34 @@ def test_plugin_token_from_environment(emulator: Emulator, tmp_path: Path) -> No
         assert "PULUMI_ACCESS_TOKEN" in details and "credentials.json" in details, details
     finally:
         process.stop()
+
+
+def test_plugin_token_from_login_credentials(emulator: Emulator, tmp_path: Path) -> None:
+    """No token in provider config or PULUMI_ACCESS_TOKEN: the `pulumi login` credentials for
+    the plugin's API URL (PULUMI_API here), not those of another URL, nor the current login."""
+    credentials = {
+        "current": "https://api.pulumi.com",
+        "accessTokens": {"https://api.pulumi.com": "pul-other", f"{emulator.url}/": emulator.token},
+    }
+    (tmp_path / "credentials.json").write_text(json.dumps(credentials))
+    env = {**os.environ, "PULUMI_HOME": str(tmp_path), "PULUMI_API": emulator.url}
+    env.pop("PULUMI_ACCESS_TOKEN", None)
+    process = Plugin(env=env)
+    process.start()
+    try:
+        process.configure()
+        answer = plain(getattr(process.invoke("getStacks", {"organization": "acme"}), "return"))
+        assert ("web", "prod") in [(s["project"], s["stack"]) for s in answer["items"]]
+    finally:
+        process.stop()
+
+
+def test_plugin_delete_message_on_resource(plugin: Plugin, emulator: Emulator) -> None:
+    """A delete the logic declines (the org default group stays) says so under the resource."""
+    group_id = "acme/default-policy-group"
+    imported = plugin.read("PolicyGroup", group_id)
+    assert imported.id == group_id
+    plugin.delete("PolicyGroup", group_id, plain(imported.properties))
+    said = [m for u, m in plugin.sink.messages if u == urn("PolicyGroup", "r")]
+    assert any("is the org default group: it is left in place" in m for m in said), said
+    assert emulator.request("GET", "/api/orgs/acme/policygroups/default-policy-group").ok

@@ -57,3 +57,20 @@ def test_every_kind_has_a_table_of_described_fields() -> None:
         for f in kind.fields:
             assert f.description.endswith("."), (name, f.name)
             assert not (f.output_only and f.optional), (name, f.name)
+
+
+def test_importing_every_resource_adapter_loads_no_kind_logic_nor_the_client() -> None:
+    # A program only declares resources: each kind's logic (and the HTTP client) is loaded in
+    # the provider process, by name (`logic_name`), on first use.
+    script = (
+        "import sys, importlib\n"
+        "for m in ('oidc_issuer', 'org_token', 'policy_attachments', 'policy_group',"
+        " 'policy_pack', 'schedule', 'webhook'):\n"
+        "    importlib.import_module('pulumi_governance.resources.' + m)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pulumi_governance.logic.',"
+        " 'pulumi_governance.api'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "['pulumi_governance.logic.kind']", done.stdout

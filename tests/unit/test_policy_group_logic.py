@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_governance.api.policy import MemberChange, stack_ref, update_request
 from pulumi_governance.logic import policy_group_view as view
 from pulumi_governance.logic import policy_inputs
 from pulumi_governance.logic import policy_membership as membership
@@ -39,7 +40,7 @@ def live(stacks: list[str], packs: list[dict[str, Any]] | None = None) -> dict[s
             "entityType": "stacks",
             "mode": "preventative",
             "isOrgDefault": False,
-            "stacks": [view.stack_wire(s) for s in stacks],
+            "stacks": [stack_ref(s) for s in stacks],
             "appliedPolicyPacks": packs or [],
             "accounts": [],
         }
@@ -225,7 +226,7 @@ def test_detailed_diff_names_each_member_added_or_removed() -> None:
 
 
 # membership batches ----------------------------------------------------------------------------
-def op_kinds(batch: list[dict[str, Any]]) -> set[str]:
+def op_kinds(batch: list[MemberChange]) -> set[str]:
     return {key for op in batch for key in op}
 
 
@@ -236,23 +237,26 @@ def test_removes_and_adds_never_share_a_batch() -> None:
     batches = membership.plan_membership(current, ["web/prod", "api/prod"], packs, None, versions)
     assert len(batches) == 2
     removes, adds = batches
-    assert op_kinds(removes) == {"removeStack", "removePolicyPack"}
-    assert op_kinds(adds) == {"addStack", "addPolicyPack"}
+    assert op_kinds(removes) == {"remove_stack", "remove_policy_pack"}
+    assert op_kinds(adds) == {"add_stack", "add_policy_pack"}
     # the changed pack is removed first, then added again in the second batch
-    assert {op["removePolicyPack"]["name"] for op in removes if "removePolicyPack" in op} == {
-        "aws",
-        "old",
+    removed = {op["remove_policy_pack"]["name"] for op in removes if "remove_policy_pack" in op}
+    assert removed == {"aws", "old"}
+    (add,) = [op for op in adds if "add_policy_pack" in op]
+    assert update_request(add) == {
+        "addPolicyPack": {
+            "name": "aws",
+            "displayName": "AWS",
+            "version": 2,
+            "versionTag": "2.0.0",
+            "config": {"all": {"enforcementLevel": "advisory"}},
+        }
     }
-    (add,) = [op["addPolicyPack"] for op in adds if "addPolicyPack" in op]
-    assert add == {
-        "name": "aws",
-        "displayName": "AWS",
-        "version": 2,
-        "versionTag": "2.0.0",
-        "config": {"all": {"enforcementLevel": "advisory"}},
+    assert {"remove_stack": "web/dev"} in removes
+    assert update_request({"remove_stack": "web/dev"}) == {
+        "removeStack": {"name": "dev", "routingProject": "web"}
     }
-    assert {"removeStack": {"name": "dev", "routingProject": "web"}} in removes
-    assert {"addStack": {"name": "prod", "routingProject": "api"}} in adds
+    assert {"add_stack": "api/prod"} in adds
 
 
 def test_config_only_change_removes_then_adds() -> None:
@@ -260,7 +264,7 @@ def test_config_only_change_removes_then_adds() -> None:
     batches = membership.plan_membership(
         live([], [AWS_V1]), None, packs, None, {("aws", "1.0.0"): (1, "AWS")}
     )
-    assert [op_kinds(b) for b in batches] == [{"removePolicyPack"}, {"addPolicyPack"}]
+    assert [op_kinds(b) for b in batches] == [{"remove_policy_pack"}, {"add_policy_pack"}]
 
 
 def test_nothing_to_do_sends_nothing() -> None:
@@ -310,3 +314,10 @@ def test_attachment_diff_rules() -> None:
     assert bumped.changes == ["version_tag"] and bumped.replaces == []
     moved = pack.diff("acme/g/aws", olds, {**olds, "policy_group": "h"})
     assert moved.replaces == ["policy_group"]
+
+
+def test_adopt_alone_is_no_change() -> None:
+    # The recovery after an interrupted `up` sets adopt for one run; the next preview is clean.
+    adopted = outputs(inputs(adopt=True), live(["api/prod", "web/prod"], [AWS_V1]))
+    news, _ = LOGIC.check({}, inputs())
+    assert LOGIC.diff("acme/prod-guardrails", adopted, news).changes == []

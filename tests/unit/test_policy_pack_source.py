@@ -174,3 +174,13 @@ def test_changed_content_needs_a_new_version_tag() -> None:
     assert list(plan.replaces) == ["version_tag"] and not plan.delete_before_replace
     moved = POLICY_PACK.diff("acme/p/1.0.0", {**olds, "source": "a"}, {**olds, "source": "b"})
     assert list(moved.changes) == ["source"] and not moved.replaces
+
+
+def test_source_added_to_an_imported_version_is_no_change() -> None:
+    """An import knows no files (no `source_hash`): the source declared afterwards is no change,
+    a new version tag still replaces."""
+    imported = {"organization": "acme", "name": "p", "version_tag": "1.0.0", "version": 1}
+    declared = {**imported, "source": "packs/p", "source_hash": "sha256:a"}
+    assert not POLICY_PACK.diff("acme/p/1.0.0", imported, declared).changes
+    bumped = POLICY_PACK.diff("acme/p/1.0.0", imported, {**declared, "version_tag": "1.1.0"})
+    assert list(bumped.replaces) == ["version_tag"]

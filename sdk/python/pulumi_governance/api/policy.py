@@ -12,6 +12,10 @@ the answer lost) has succeeded.
 Creating a policy group is not idempotent: `create_once` looks for the group after an ambiguous
 failure and sends the create again only when it is not there (`create_then_look`).
 
+Request bodies are named TypedDicts (`NewPolicyPackRequest`, `UpdatePolicyGroupRequest`); callers
+that work on snake_case values use `new_version_request` and the `MemberChange` operations
+(`update_members`, `update_member`, `rename`), which this module turns into wire bodies.
+
 Policy group PATCH bodies (UpdatePolicyGroupRequest) may hold: `newName`, `addStack`/`removeStack`
 ({name, routingProject}), `addPolicyPack`/`removePolicyPack` ({name, version, versionTag,
 config, displayName}), `addInsightsAccount`/`removeInsightsAccount`, `agentPoolId`, and the
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ._paths import Items, path, stack_path
 from .errors import InvalidRequest, NotFound
@@ -33,6 +37,130 @@ from .look_before_resend import create_then_look
 
 if TYPE_CHECKING:
     from .client import PulumiCloudClient
+
+
+class NewPolicyPackRequest(TypedDict):
+    """POST /api/orgs/{org}/policypacks: a new (pending) version. `policies` are the pack's
+    policies as its analyzer reports them (name, displayName, description, enforcementLevel,
+    message, configSchema)."""
+
+    name: str
+    displayName: str
+    versionTag: str
+    policies: list[dict[str, Any]]
+    runtime: str
+    description: NotRequired[str]
+
+
+class StackRef(TypedDict):
+    name: str
+    routingProject: str
+
+
+class AppliedPolicyPackRef(TypedDict):
+    name: str
+    displayName: str
+    version: int
+    versionTag: str
+    config: NotRequired[dict[str, Any]]
+
+
+class InsightsAccountRef(TypedDict):
+    name: str
+
+
+class UpdatePolicyGroupRequest(TypedDict, total=False):
+    """One PATCH (or one element of a batch PATCH) of a policy group."""
+
+    newName: str
+    addStack: StackRef
+    removeStack: StackRef
+    addPolicyPack: AppliedPolicyPackRef
+    removePolicyPack: AppliedPolicyPackRef
+    addInsightsAccount: InsightsAccountRef
+    removeInsightsAccount: InsightsAccountRef
+    agentPoolId: str
+    stacks: list[StackRef]
+    policyPacks: list[AppliedPolicyPackRef]
+    insightsAccounts: list[str]
+
+
+class AppliedPack(TypedDict):
+    """A pack version in a group, in snake_case: what `MemberChange` adds or removes."""
+
+    name: str
+    version: int
+    version_tag: str
+    display_name: NotRequired[str]
+    config: NotRequired[dict[str, Any]]
+
+
+class MemberChange(TypedDict, total=False):
+    """One membership operation in snake_case (exactly one key): a stack as 'project/stack', a
+    pack version, or an Insights account name."""
+
+    add_stack: str
+    remove_stack: str
+    add_policy_pack: AppliedPack
+    remove_policy_pack: AppliedPack
+    add_insights_account: str
+    remove_insights_account: str
+
+
+def new_version_request(
+    *,
+    name: str,
+    display_name: str,
+    version_tag: str,
+    policies: Sequence[Mapping[str, Any]],
+    description: str | None = None,
+    runtime: str = "python",
+) -> NewPolicyPackRequest:
+    body: NewPolicyPackRequest = {
+        "name": name,
+        "displayName": display_name,
+        "versionTag": version_tag,
+        "policies": [dict(p) for p in policies],
+        "runtime": runtime,
+    }
+    if description:
+        body["description"] = description
+    return body
+
+
+def stack_ref(stack: str) -> StackRef:
+    """'project/stack' as the wire's {name, routingProject}."""
+    project, name = stack.split("/", 1)
+    return {"name": name, "routingProject": project}
+
+
+def _pack_ref(pack: AppliedPack, with_config: bool) -> AppliedPolicyPackRef:
+    ref: AppliedPolicyPackRef = {
+        "name": pack["name"],
+        "displayName": pack.get("display_name") or "",
+        "version": pack["version"],
+        "versionTag": pack["version_tag"],
+    }
+    if with_config:
+        ref["config"] = dict(pack.get("config") or {})
+    return ref
+
+
+def update_request(change: MemberChange) -> UpdatePolicyGroupRequest:
+    """The wire operation of one `MemberChange`."""
+    if "add_stack" in change:
+        return {"addStack": stack_ref(change["add_stack"])}
+    if "remove_stack" in change:
+        return {"removeStack": stack_ref(change["remove_stack"])}
+    if "add_policy_pack" in change:
+        return {"addPolicyPack": _pack_ref(change["add_policy_pack"], with_config=True)}
+    if "remove_policy_pack" in change:
+        return {"removePolicyPack": _pack_ref(change["remove_policy_pack"], with_config=False)}
+    if "add_insights_account" in change:
+        return {"addInsightsAccount": {"name": change["add_insights_account"]}}
+    if "remove_insights_account" in change:
+        return {"removeInsightsAccount": {"name": change["remove_insights_account"]}}
+    raise ValueError(f"not a membership change: {sorted(change)}")
 
 
 class PolicyPacksApi:
@@ -63,7 +191,7 @@ class PolicyPacksApi:
         )
         return result
 
-    def create(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, org: str, body: NewPolicyPackRequest | Mapping[str, Any]) -> dict[str, Any]:
         """Reserve a version: returns `version`, `uploadURI` and `requiredHeaders`. Not retried
         blindly; after AmbiguousWriteError, look with `find_version`."""
         result: dict[str, Any] = self._client.request(
@@ -74,7 +202,9 @@ class PolicyPacksApi:
     def upload(self, created: Mapping[str, Any], archive: bytes) -> None:
         self._client.upload(created["uploadURI"], archive, created.get("requiredHeaders") or {})
 
-    def publish(self, org: str, body: Mapping[str, Any], archive: bytes) -> int:
+    def publish(
+        self, org: str, body: NewPolicyPackRequest | Mapping[str, Any], archive: bytes
+    ) -> int:
         """Create, upload and complete a version; returns its number. A version left pending
         by an error after the create is the caller's to delete (`delete_version`)."""
         created = self.create_resending(org, body)
@@ -83,7 +213,9 @@ class PolicyPacksApi:
         self.complete(org, str(body["name"]), version)
         return version
 
-    def create_resending(self, org: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create_resending(
+        self, org: str, body: NewPolicyPackRequest | Mapping[str, Any]
+    ) -> dict[str, Any]:
         """`create`, sent again after an ambiguous failure: a pending version is not listed, so
         there is nothing to look for, and the service replaces a pending version of the same
         tag. A complete version of that tag makes the resend fail as the first create would."""
@@ -195,7 +327,9 @@ class PolicyGroupsApi:
             body["agentPoolId"] = agent_pool_id
         return self._client.request("POST", path("orgs", org, "policygroups"), json=body)
 
-    def update(self, org: str, name: str, changes: Mapping[str, Any]) -> Any:
+    def update(
+        self, org: str, name: str, changes: UpdatePolicyGroupRequest | Mapping[str, Any]
+    ) -> Any:
         """PATCH with any UpdatePolicyGroup fields (newName, addStack, removeStack,
         addPolicyPack, removePolicyPack, full-list stacks/policyPacks/insightsAccounts, ...).
         Resending it has the same effect, so it is retried like an idempotent request."""
@@ -203,7 +337,12 @@ class PolicyGroupsApi:
             "PATCH", path("orgs", org, "policygroups", name), json=dict(changes), idempotent=True
         )
 
-    def batch_update(self, org: str, name: str, operations: Sequence[Mapping[str, Any]]) -> Any:
+    def batch_update(
+        self,
+        org: str,
+        name: str,
+        operations: Sequence[UpdatePolicyGroupRequest | Mapping[str, Any]],
+    ) -> Any:
         """Batch PATCH. The service applies every add before any remove, whatever the order
         here: never put a remove and an add of the same pack in one batch."""
         return self._client.request(
@@ -212,6 +351,17 @@ class PolicyGroupsApi:
             json=[dict(op) for op in operations],
             idempotent=True,
         )
+
+    def rename(self, org: str, name: str, new_name: str) -> Any:
+        return self.update(org, name, {"newName": new_name})
+
+    def update_member(self, org: str, name: str, change: MemberChange) -> Any:
+        """One membership operation as its own PATCH."""
+        return self.update(org, name, update_request(change))
+
+    def update_members(self, org: str, name: str, changes: Sequence[MemberChange]) -> Any:
+        """Membership operations as one batch PATCH (the batch rules of `batch_update`)."""
+        return self.batch_update(org, name, [update_request(c) for c in changes])
 
     def delete(self, org: str, name: str) -> None:
         self._client.request("DELETE", path("orgs", org, "policygroups", name))

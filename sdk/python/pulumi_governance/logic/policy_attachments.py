@@ -28,7 +28,7 @@ from .kind import (
     is_unknown,
 )
 from .policy_group import ORGANIZATION, resolve_pack_versions
-from .policy_group_view import live_view, normalize_config, pack_matches, stack_wire
+from .policy_group_view import live_view, normalize_config, pack_matches
 from .policy_inputs import check_pack_ref, check_stack_ref
 from .policy_membership import pack_add_op, pack_remove_op
 
@@ -99,7 +99,7 @@ class PolicyGroupStackLogic:
 
     def create(self, api: PulumiCloudClient, news: Props) -> Created:
         org, group, stack = news["organization"], news["policy_group"], news["stack"]
-        api.policy_groups.update(org, group, {"addStack": stack_wire(stack)})
+        api.policy_groups.update_member(org, group, {"add_stack": stack})
         return Created(f"{org}/{group}/{stack}", self._outs(news))
 
     def read(self, api: PulumiCloudClient, id: str, olds: Props) -> Read | None:
@@ -116,7 +116,7 @@ class PolicyGroupStackLogic:
     def delete(self, api: PulumiCloudClient, id: str, olds: Props) -> None:
         org, group, stack = _address(id, olds, "stack")
         if api.policy_groups.get_if_exists(org, group) is not None:
-            api.policy_groups.update(org, group, {"removeStack": stack_wire(stack)})
+            api.policy_groups.update_member(org, group, {"remove_stack": stack})
 
     @staticmethod
     def _outs(props: Props) -> Props:
@@ -173,7 +173,7 @@ class PolicyGroupPackLogic:
         org, group, name = _address(id, olds, "name")
         current = self._live(api, org, group, name)
         if current is not None:
-            api.policy_groups.update(org, group, pack_remove_op(current))
+            api.policy_groups.update_member(org, group, pack_remove_op(current))
 
     # helpers ---------------------------------------------------------------------------------
     @staticmethod
@@ -201,8 +201,8 @@ class PolicyGroupPackLogic:
         versions = resolve_pack_versions(api, org, [(news["name"], news["version_tag"])])
         version, display = versions[(news["name"], news["version_tag"])]
         if current is not None:  # its own request: the batch endpoint would add before removing
-            api.policy_groups.update(org, group, pack_remove_op(current))
-        api.policy_groups.update(org, group, pack_add_op(news, version, display))
+            api.policy_groups.update_member(org, group, pack_remove_op(current))
+        api.policy_groups.update_member(org, group, pack_add_op(news, version, display))
         return self._live(api, org, group, news["name"])
 
 

@@ -130,8 +130,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "adopt",
         "boolean",
-        "Take over a group that exists already instead of failing. Required (True) for the org "
-        "default group. Default: False.",
+        "Take over a group that exists already instead of failing. Required "
+        "(True) for the org default group. Default: False; read at create only, so a later "
+        "change does nothing in place.",
         optional=True,
         default=False,
     ),
@@ -216,8 +217,7 @@ class PolicyGroupLogic:
             "entity_type": live.get("entity_type"),
             "mode": live.get("mode"),
             "name": live.get("name"),
-            "adopt": olds.get("adopt"),
-        }
+        }  # not `adopt`: it matters at create (and in check) alone
         detailed = detailed_diff(FIELDS, settings, news, names=(*settings,))
         for key in MEMBERSHIP:
             declared, wanted = olds.get(key), news.get(key)
@@ -347,10 +347,10 @@ class PolicyGroupLogic:
         for batch in plan_membership(
             live, news.get("stacks"), packs, news.get("insights_accounts"), versions
         ):
-            groups.batch_update(org, name, batch)
+            groups.update_members(org, name, batch)
         if news["name"] != name:
             try:
-                groups.update(org, name, {"newName": news["name"]})
+                groups.rename(org, name, news["name"])
             except NotFound:  # a resend after a lost answer: the first rename was applied
                 if groups.get_if_exists(org, news["name"]) is None:
                     raise

@@ -41,11 +41,6 @@ def stack_ref(wire: Mapping[str, Any]) -> str:
     return f"{wire['routingProject']}/{wire['name']}"
 
 
-def stack_wire(ref: str) -> dict[str, str]:
-    project, stack = ref.split("/", 1)
-    return {"name": stack, "routingProject": project}
-
-
 def live_view(wire: Mapping[str, Any]) -> dict[str, Any]:
     """The service's PolicyGroup document as snake_case values, sorted for stable diffs."""
     return {

@@ -1,36 +1,39 @@
-"""Membership planning: the batch PATCH operations (UpdatePolicyGroupRequest, wire format) that
-bring a group's live view to the declared stacks, packs and Insights accounts."""
+"""Membership planning: the operations (`MemberChange`, snake_case; `api/policy.py` turns them
+into the wire's UpdatePolicyGroupRequest) that bring a group's live view to the declared stacks,
+packs and Insights accounts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .policy_group_view import desired_pack, pack_matches, stack_wire
+from .policy_group_view import desired_pack, pack_matches
 
-Op = dict[str, Any]  # one UpdatePolicyGroupRequest (wire format)
+if TYPE_CHECKING:
+    from pulumi_governance.api.policy import MemberChange
+
 PackVersions = Mapping[tuple[str, str], tuple[int, str]]  # (name, tag) -> (version, display name)
 
 
-def pack_remove_op(live: Mapping[str, Any]) -> Op:
+def pack_remove_op(live: Mapping[str, Any]) -> MemberChange:
     return {
-        "removePolicyPack": {
+        "remove_policy_pack": {
             "name": live["name"],
-            "displayName": live.get("display_name", ""),
+            "display_name": live.get("display_name", ""),
             "version": live["version"],
-            "versionTag": live["version_tag"],
+            "version_tag": live["version_tag"],
         }
     }
 
 
-def pack_add_op(desired: Mapping[str, Any], version: int, display_name: str = "") -> Op:
+def pack_add_op(desired: Mapping[str, Any], version: int, display_name: str = "") -> MemberChange:
     want = desired_pack(desired)
     return {
-        "addPolicyPack": {
+        "add_policy_pack": {
             "name": want["name"],
-            "displayName": display_name,
+            "display_name": display_name,
             "version": version,
-            "versionTag": want["version_tag"],
+            "version_tag": want["version_tag"],
             "config": want["config"],
         }
     }
@@ -42,19 +45,19 @@ def plan_membership(
     packs: Sequence[Mapping[str, Any]] | None,
     accounts: Sequence[str] | None,
     versions: PackVersions,
-) -> list[list[Op]]:
+) -> list[list[MemberChange]]:
     """The batches that bring `live` to the desired lists (None: that list is not managed).
 
     At most two batches, whatever the group's size: first every remove, then every add. The batch
     endpoint applies all adds before all removes, so a pack that is removed and added again (a new
     version or config) must not be removed in the same batch that adds it.
     """
-    removes: list[Op] = []
-    adds: list[Op] = []
+    removes: list[MemberChange] = []
+    adds: list[MemberChange] = []
     if stacks is not None:
         have, want = set(live["stacks"]), set(stacks)
-        removes += [{"removeStack": stack_wire(s)} for s in sorted(have - want)]
-        adds += [{"addStack": stack_wire(s)} for s in sorted(want - have)]
+        removes += [{"remove_stack": s} for s in sorted(have - want)]
+        adds += [{"add_stack": s} for s in sorted(want - have)]
     if packs is not None:
         by_name = {p["name"]: p for p in live["policy_packs"]}
         wanted = {p["name"] for p in packs}
@@ -69,8 +72,8 @@ def plan_membership(
             adds.append(pack_add_op(pack, version, display))
     if accounts is not None:
         have, want = set(live["insights_accounts"]), set(accounts)
-        removes += [{"removeInsightsAccount": {"name": a}} for a in sorted(have - want)]
-        adds += [{"addInsightsAccount": {"name": a}} for a in sorted(want - have)]
+        removes += [{"remove_insights_account": a} for a in sorted(have - want)]
+        adds += [{"add_insights_account": a} for a in sorted(want - have)]
     return [batch for batch in (removes, adds) if batch]
 
 

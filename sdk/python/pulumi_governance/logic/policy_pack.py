@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pulumi_governance.api.errors import Conflict, NotFound
+from pulumi_governance.api.policy import new_version_request
 
 from .detailed_diff import detailed_diff, plan_of
 from .kind import (
@@ -47,6 +48,7 @@ from .policy_pack_source import (
 
 if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
+    from pulumi_governance.api.policy import NewPolicyPackRequest
 
 VERSION_TAG_RE = re.compile(r"^[a-zA-Z0-9\-_.]{1,100}$")
 
@@ -82,7 +84,8 @@ FIELDS: tuple[Field, ...] = (
         "adopt",
         "boolean",
         "Take over a version that is published already, when its policies match the source's, "
-        "instead of failing. Default: False.",
+        "instead of failing. Default: False; read at create only, so a later change does "
+        "nothing in place.",
         optional=True,
         default=False,
     ),
@@ -105,7 +108,7 @@ FIELDS: tuple[Field, ...] = (
     Field("adopted", "boolean", "True when the version existed and was adopted.", output_only=True),
 )
 REPLACE_KEYS = ("organization", "version_tag", "source_hash")
-IN_PLACE_KEYS = ("source", "adopt")
+IN_PLACE_KEYS = ("source", "adopt")  # `adopt` is recorded, never a change by itself
 # Analyzer answers by (directory, source_hash): check and create run in one provider process.
 _analyzed: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -196,10 +199,17 @@ class PolicyPackLogic:
         return checked, []
 
     def diff(self, id: str, olds: Props, news: Props) -> Plan:
+        if not olds.get("source_hash"):
+            # Imported by ID: the service keeps no files, so the declared source is taken as
+            # the one the version was published from (a new version tag still replaces).
+            olds = {**olds, "source": news.get("source"), "source_hash": news.get("source_hash")}
         failure = bump_failure(olds, news)
         if failure is not None:
             raise ValueError(f"{failure.property}: {failure.reason}")
-        detailed = detailed_diff(FIELDS, olds, news)
+        # `adopt` matters at create alone (the recovery after an interrupted `up` sets it for one
+        # run): never a change.
+        compared = [f.name for f in FIELDS if f.name != "adopt"]
+        detailed = detailed_diff(FIELDS, olds, news, names=compared)
         if changed_keys(olds, news, ("source_hash",)):
             detailed["source_hash"] = PropertyChange("update", replaces=True)
         return plan_of(detailed)
@@ -226,16 +236,14 @@ class PolicyPackLogic:
         existing = api.policy_packs.find_version(org, name, tag)
         if existing is not None:
             return self._adopt(api, org, name, tag, existing, info, outs)
-        body = {
-            "name": name,
-            "displayName": info.get("displayName") or "",
-            "versionTag": tag,
-            "policies": info["policies"],
-            "runtime": "python",
-        }
         description = project.get("description")
-        if isinstance(description, str) and description:
-            body["description"] = description
+        body = new_version_request(
+            name=name,
+            display_name=info.get("displayName") or "",
+            version_tag=tag,
+            policies=info["policies"],
+            description=description if isinstance(description, str) else None,
+        )
         version = _publish(api, org, body, tarball(files))
         return Created(f"{org}/{name}/{tag}", {**outs, "version": version})
 
@@ -323,7 +331,7 @@ def _address(id: str, olds: Props) -> tuple[str, str, str]:
     return org, name, tag
 
 
-def _publish(api: PulumiCloudClient, org: str, body: dict[str, Any], archive: bytes) -> int:
+def _publish(api: PulumiCloudClient, org: str, body: NewPolicyPackRequest, archive: bytes) -> int:
     """Create, upload, complete; a version left half-published is deleted again."""
     packs = api.policy_packs
     created = packs.create_resending(org, body)

@@ -93,8 +93,7 @@ def _load_logic(name: str) -> Logic:
 
 
 class GovernanceProvider(ResourceProvider):
-    """Base adapter; a subclass names its kind's logic (`logic_name`, or `logic` itself) and
-    nothing else."""
+    """Base adapter; a subclass names its kind's logic (`logic_name`) and nothing else."""
 
     # "module:NAME" of the kind's Logic, imported on first use: in the provider process only, so
     # a program that declares resources never loads the logic or the HTTP client.
@@ -174,7 +173,7 @@ def default_organization(explicit: object | None) -> object:
     return pulumi.Config("governance").get("organization") or pulumi.get_organization()
 
 
-def default_adopt(explicit: bool | None) -> bool | None:
+def default_adopt(explicit: T | None) -> T | bool | None:
     """The adopt input: given, else stack config `governance:adoptExisting` (the recovery after
     an interrupted `pulumi up`: take over what its creates made instead of failing)."""
     import pulumi

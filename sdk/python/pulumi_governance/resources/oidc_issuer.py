@@ -8,8 +8,6 @@ from typing import Any, Literal, NotRequired, TypedDict
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.oidc_issuer import LOGIC
-
 from ._dynamic import GovernanceProvider, default_adopt, default_organization
 
 
@@ -38,7 +36,7 @@ class OidcIssuerPolicyArgs(TypedDict):
 
 
 class OidcIssuerProvider(GovernanceProvider):
-    logic = LOGIC
+    logic_name = "pulumi_governance.logic.oidc_issuer:LOGIC"
 
 
 class OidcIssuer(Resource, module="governance", name="OidcIssuer"):

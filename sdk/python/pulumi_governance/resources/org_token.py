@@ -8,13 +8,11 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.org_token import LOGIC
-
 from ._dynamic import GovernanceProvider, default_adopt, default_organization, name_seed
 
 
 class OrgTokenProvider(GovernanceProvider):
-    logic = LOGIC
+    logic_name = "pulumi_governance.logic.org_token:LOGIC"
 
 
 class OrgToken(Resource, module="governance", name="OrgToken"):

@@ -26,7 +26,7 @@ from typing import Any, TypedDict
 import pulumi
 from pulumi.dynamic import Resource
 
-from ._dynamic import GovernanceProvider, default_organization
+from ._dynamic import GovernanceProvider, default_adopt, default_organization
 
 __all__ = ["PolicyGroup", "PolicyGroupProvider", "PolicyPackRefArgs"]
 
@@ -76,7 +76,7 @@ class PolicyGroup(Resource, module="governance", name="PolicyGroup"):
         policy_packs: pulumi.Input[list[pulumi.Input[PolicyPackRefArgs]]] | None = None,
         insights_accounts: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         organization: pulumi.Input[str] | None = None,
-        adopt: pulumi.Input[bool] = False,
+        adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """A policy group with its member stacks (or accounts) and applied packs.
@@ -102,7 +102,8 @@ class PolicyGroup(Resource, module="governance", name="PolicyGroup"):
                 `governance:organization`, else the stack's own organization. Changing it replaces
                 the resource.
             adopt: Take over a group that exists already instead of failing. Required (True) for the
-                org default group. Default: False. Changes in place.
+                org default group. Default: False; read at create only, so a later change does
+                nothing in place.
             opts: Pulumi resource options (parent, depends_on, protect, ...).
         """
         props = {
@@ -113,7 +114,7 @@ class PolicyGroup(Resource, module="governance", name="PolicyGroup"):
             "policy_packs": policy_packs,
             "insights_accounts": insights_accounts,
             "organization": default_organization(organization),
-            "adopt": adopt,
+            "adopt": default_adopt(adopt),
             "adopted": None,
             "live": None,
         }

@@ -15,7 +15,8 @@ Changes:
 - Changed files (a new `source_hash`) under the same version tag fail in preview: bump the version.
 - A new version tag or organization replaces: the new version is published before the old one is
   deleted (the engine's default create-before-delete), so groups are never left without the pack.
-- A new `source` path holding the same files, and `adopt`, change in place (no API call).
+- A new `source` path holding the same files changes in place (no API call); `adopt` is read at
+  create only and is never a change.
 - Deleting a version that a policy group still applies fails (HTTP 409) with a message that names
   the groups; the version is kept and the next `pulumi up` retries. Use `retain_on_delete` to keep
   old versions deliberately.
@@ -32,7 +33,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from ._dynamic import GovernanceProvider, default_organization
+from ._dynamic import GovernanceProvider, default_adopt, default_organization
 
 __all__ = ["PolicyPack", "PolicyPackProvider"]
 
@@ -61,7 +62,7 @@ class PolicyPack(Resource, module="governance", name="PolicyPack"):
         source: pulumi.Input[str],
         version_tag: pulumi.Input[str] | None = None,
         organization: pulumi.Input[str] | None = None,
-        adopt: pulumi.Input[bool] = False,
+        adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Publish the policy pack in `source` as one version.
@@ -77,14 +78,15 @@ class PolicyPack(Resource, module="governance", name="PolicyPack"):
                 `governance:organization`, else the stack's own organization. Changing it replaces
                 the resource.
             adopt: Take over a version that is published already, when its policies match the
-                source's, instead of failing. Default: False. Changes in place.
+                source's, instead of failing. Default: False; read at create only, so a later change
+                does nothing in place.
             opts: Pulumi resource options (parent, depends_on, protect, ...).
         """
         props = {
             "source": source,
             "version_tag": version_tag,
             "organization": default_organization(organization),
-            "adopt": adopt,
+            "adopt": default_adopt(adopt),
             "name": None,
             "version": None,
             "policies": None,

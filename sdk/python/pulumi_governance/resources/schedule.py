@@ -6,13 +6,11 @@ from __future__ import annotations
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.schedule import LOGIC
-
 from ._dynamic import GovernanceProvider, default_adopt, default_organization
 
 
 class ScheduleProvider(GovernanceProvider):
-    logic = LOGIC
+    logic_name = "pulumi_governance.logic.schedule:LOGIC"
 
 
 class Schedule(Resource, module="governance", name="Schedule"):

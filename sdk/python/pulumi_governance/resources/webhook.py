@@ -6,13 +6,11 @@ from __future__ import annotations
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_governance.logic.webhook import LOGIC
-
 from ._dynamic import GovernanceProvider, default_adopt, default_organization, name_seed
 
 
 class WebhookProvider(GovernanceProvider):
-    logic = LOGIC
+    logic_name = "pulumi_governance.logic.webhook:LOGIC"
 
 
 class Webhook(Resource, module="governance", name="Webhook"):

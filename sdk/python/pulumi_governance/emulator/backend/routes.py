@@ -14,9 +14,9 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Body, Request, Response
 
+from ..capabilities import CAPABILITIES
 from ..deps import OrgDep, StoreDep
 from ..routing import Router
-from ..user.capabilities import CAPABILITIES
 from . import crypto, models, policies
 
 router = Router()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import capabilities
 from ..deps import PrincipalDep, SettingsDep, StoreDep
 from ..routing import Router
-from . import capabilities
 from . import models as users
 
 router = Router()
