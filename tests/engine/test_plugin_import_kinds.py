@@ -102,6 +102,15 @@ def test_plugin_import_every_kind(engine: EngineEnv, emulator: Emulator, tmp_pat
         preview = stack.preview(color="never", diff=True)
         assert preview.change_summary == {"same": len(ids) + 1}, preview.stdout
     finally:
-        # (the session's emulator is shared) Imported resources have no dependencies in state
-        # until an `up`: one at a time, in reverse import order, the pack goes after its uses.
-        stack.destroy(color="never", parallel=1)
+        # (the session's emulator is shared) Imported resources have no dependencies in state,
+        # so the engine may delete them in any order: everything but the pack first, since the
+        # service refuses to delete a pack version a group still applies.
+        resources = (stack.export_stack().deployment or {}).get("resources", [])
+        uses = [
+            r["urn"]
+            for r in resources
+            if r["type"].startswith("governance:index:")
+            and r["type"] != "governance:index:PolicyPack"
+        ]
+        stack.destroy(color="never", target=uses)
+        stack.destroy(color="never")
