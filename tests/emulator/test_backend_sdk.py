@@ -7,6 +7,8 @@ Update-token calls go through a second SDK client whose Authorization header is 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -69,52 +71,104 @@ def _checkpoint() -> m.AppPatchUpdateCheckpointRequest:
     )
 
 
-# The generated SDK names each call of an update kind by one pattern ("{}" is the kind).
-SDK_METHOD = {
-    "create": "create_update_for_{}",
-    "start": "start_update_for_{}",
-    "status": "get_update_status_for_{}",
-    "events": "get_engine_events_{}",
-    "renew": "renew_update_lease_{}",
-    "checkpoint": "patch_update_checkpoint_{}",  # a preview has none
-    "batch": "record_engine_event_batch_{}",
-    "complete": "complete_update_{}",
-    "cancel": "cancel_update_{}",
+Call = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class KindCalls:
+    """The SDK's methods for one update kind, each called as ``(api, org, project, stack, ...)``."""
+
+    create: Call
+    start: Call
+    status: Call
+    events: Call
+    renew: Call
+    checkpoint: Call | None  # a preview has none
+    batch: Call
+    complete: Call
+    cancel: Call
+
+
+KINDS = {
+    "update": KindCalls(
+        create=lambda s, *a: s.create_update_for_update(*a),
+        start=lambda s, *a: s.start_update_for_update(*a),
+        status=lambda s, *a: s.get_update_status_for_update(*a),
+        events=lambda s, *a: s.get_engine_events_update(*a),
+        renew=lambda s, *a: s.renew_update_lease_update(*a),
+        checkpoint=lambda s, *a: s.patch_update_checkpoint_update(*a),
+        batch=lambda s, *a: s.record_engine_event_batch_update(*a),
+        complete=lambda s, *a: s.complete_update_update(*a),
+        cancel=lambda s, *a: s.cancel_update_update(*a),
+    ),
+    "refresh": KindCalls(
+        create=lambda s, *a: s.create_update_for_refresh(*a),
+        start=lambda s, *a: s.start_update_for_refresh(*a),
+        status=lambda s, *a: s.get_update_status_for_refresh(*a),
+        events=lambda s, *a: s.get_engine_events_refresh(*a),
+        renew=lambda s, *a: s.renew_update_lease_refresh(*a),
+        checkpoint=lambda s, *a: s.patch_update_checkpoint_refresh(*a),
+        batch=lambda s, *a: s.record_engine_event_batch_refresh(*a),
+        complete=lambda s, *a: s.complete_update_refresh(*a),
+        cancel=lambda s, *a: s.cancel_update_refresh(*a),
+    ),
+    "destroy": KindCalls(
+        create=lambda s, *a: s.create_update_for_destroy(*a),
+        start=lambda s, *a: s.start_update_for_destroy(*a),
+        status=lambda s, *a: s.get_update_status_for_destroy(*a),
+        events=lambda s, *a: s.get_engine_events_destroy(*a),
+        renew=lambda s, *a: s.renew_update_lease_destroy(*a),
+        checkpoint=lambda s, *a: s.patch_update_checkpoint_destroy(*a),
+        batch=lambda s, *a: s.record_engine_event_batch_destroy(*a),
+        complete=lambda s, *a: s.complete_update_destroy(*a),
+        cancel=lambda s, *a: s.cancel_update_destroy(*a),
+    ),
+    "preview": KindCalls(
+        create=lambda s, *a: s.create_update_for_preview(*a),
+        start=lambda s, *a: s.start_update_for_preview(*a),
+        status=lambda s, *a: s.get_update_status_for_preview(*a),
+        events=lambda s, *a: s.get_engine_events_preview(*a),
+        renew=lambda s, *a: s.renew_update_lease_preview(*a),
+        checkpoint=None,
+        batch=lambda s, *a: s.record_engine_event_batch_preview(*a),
+        complete=lambda s, *a: s.complete_update_preview(*a),
+        cancel=lambda s, *a: s.cancel_update_preview(*a),
+    ),
 }
-KINDS = ("update", "refresh", "destroy", "preview")
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_sdk_runs_each_update_kind(emulator: Emulator, kind: str) -> None:
+    calls = KINDS[kind]
     stack = unique("s")
     create_stack(emulator, PROJECT, stack)
     org, sdk = emulator.org, _stacks(emulator)
     where = (org, PROJECT, stack)
 
-    def call(api: apis.StacksApi, step: str, *args: Any) -> Any:
-        return getattr(api, SDK_METHOD[step].format(kind))(*where, *args)
+    def call(api: apis.StacksApi, method: Call, *args: Any) -> Any:
+        return method(api, *where, *args)
 
-    update_id = call(sdk, "create", _program(dry_run=kind == "preview")).update_id
-    started = call(sdk, "start", update_id, m.AppStartUpdateRequest(tags={"team": "sdk"}))
+    update_id = call(sdk, calls.create, _program(dry_run=kind == "preview")).update_id
+    started = call(sdk, calls.start, update_id, m.AppStartUpdateRequest(tags={"team": "sdk"}))
     assert started.version == (0 if kind == "preview" else 1) and started.token
     as_update = _stacks(emulator, started.token)
     renewed = call(
-        as_update, "renew", update_id, m.AppRenewUpdateLeaseRequest(token="", duration=60)
+        as_update, calls.renew, update_id, m.AppRenewUpdateLeaseRequest(token="", duration=60)
     )
     assert renewed.token == started.token
-    if kind != "preview":
-        call(as_update, "checkpoint", update_id, _checkpoint())
-    call(as_update, "batch", update_id, m.AppEngineEventBatch(events=[_summary(1)]))
-    (event,) = call(sdk, "events", update_id).events
+    if calls.checkpoint is not None:
+        call(as_update, calls.checkpoint, update_id, _checkpoint())
+    call(as_update, calls.batch, update_id, m.AppEngineEventBatch(events=[_summary(1)]))
+    (event,) = call(sdk, calls.events, update_id).events
     assert event.type == "summaryEvent" and event.summary_event.resource_changes == {"create": 1}
-    assert call(sdk, "status", update_id).status == "running"
-    call(as_update, "complete", update_id, m.AppCompleteUpdateRequest(status="succeeded"))
-    assert call(sdk, "status", update_id).status == "succeeded"
+    assert call(sdk, calls.status, update_id).status == "running"
+    call(as_update, calls.complete, update_id, m.AppCompleteUpdateRequest(status="succeeded"))
+    assert call(sdk, calls.status, update_id).status == "succeeded"
 
-    second = call(sdk, "create", _program(dry_run=kind == "preview")).update_id
-    call(sdk, "start", second, m.AppStartUpdateRequest(tags={}))
-    call(sdk, "cancel", second)
-    assert call(sdk, "status", second).status == "cancelled"
+    second = call(sdk, calls.create, _program(dry_run=kind == "preview")).update_id
+    call(sdk, calls.start, second, m.AppStartUpdateRequest(tags={}))
+    call(sdk, calls.cancel, second)
+    assert call(sdk, calls.status, second).status == "cancelled"
 
 
 def test_sdk_exports_imports_and_reads_history(emulator: Emulator) -> None:
