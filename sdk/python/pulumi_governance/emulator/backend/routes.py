@@ -17,6 +17,7 @@ from fastapi import Body, Request, Response
 from ..capabilities import CAPABILITIES
 from ..deps import OrgDep, StoreDep
 from ..routing import Router
+from ..store import Tx
 from . import crypto, models, policies
 
 router = Router()
@@ -56,6 +57,15 @@ def _base_url(request: Request) -> str:
 def _update_token(request: Request) -> str | None:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "update-token" and value.strip() else None
+
+
+def _running_update(
+    tx: Tx, request: Request, org: str, project: str, stack: str, update_id: str
+) -> dict[str, Any]:
+    """The update an update-token call is for, checked against the request's own token."""
+    return models.running_update(
+        tx, org, project, stack, update_id, _update_token(request), time.time()
+    )
 
 
 # projects and stacks -------------------------------------------------------------------------
@@ -201,9 +211,7 @@ def renew_lease(
     body: JsonBody,
 ) -> dict[str, Any]:
     with store.tx() as tx:
-        update = models.running_update(
-            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
-        )
+        update = _running_update(tx, request, orgName, projectName, stackName, updateID)
         expires = models.renew_lease(tx, update, body.get("duration"), time.time())
     return {"token": _update_token(request), "tokenExpiration": expires}
 
@@ -219,9 +227,7 @@ def checkpoint(
     body: JsonBody,
 ) -> None:
     with store.tx() as tx:
-        update = models.running_update(
-            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
-        )
+        update = _running_update(tx, request, orgName, projectName, stackName, updateID)
         models.save_checkpoint(tx, update, body)
 
 
@@ -236,9 +242,7 @@ def record_events(
     body: JsonBody,
 ) -> None:
     with store.tx() as tx:
-        update = models.running_update(
-            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
-        )
+        update = _running_update(tx, request, orgName, projectName, stackName, updateID)
         events = models.add_events(tx, update, body.get("events"))
         policies.record_policy_events(tx, update, events)
 
@@ -255,9 +259,7 @@ def complete(
 ) -> None:
     status = body.get("status")
     with store.tx() as tx:
-        update = models.running_update(
-            tx, orgName, projectName, stackName, updateID, _update_token(request), time.time()
-        )
+        update = _running_update(tx, request, orgName, projectName, stackName, updateID)
         models.complete_update(tx, update, str(status), time.time())
 
 
