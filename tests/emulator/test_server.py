@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -159,6 +160,31 @@ def test_state_survives_restart(emulator_factory, kill: bool) -> None:
     got = ok(emu.request("GET", f"/api/orgs/{emu.org}/policygroups/g"), 200)
     assert got["stacks"] == [{"name": "dev", "routingProject": "p"}]
     ok(emu.request("GET", f"/api/stacks/{emu.org}/p/dev"), 200)
+
+
+def test_file_of_an_earlier_emulator_gets_its_stack_indexes(emulator_factory) -> None:
+    emu = emulator_factory()
+    for project, stack in [("p", "dev"), ("p", "prod"), ("q", "dev")]:
+        create_stack(emu, project, stack)
+    ok(
+        emu.request(
+            "POST", f"/api/stacks/{emu.org}/p/dev/tags", json={"name": "team", "value": "web"}
+        ),
+        204,
+    )
+    page = f"/api/user/stacks?organization={emu.org}&project=p"
+    ids = {s["stackName"]: s["id"] for s in ok(emu.request("GET", page), 200)["stacks"]}
+    emu.stop()
+    with sqlite3.connect(emu.db) as db:  # the layout before the stack id and tag indexes
+        db.execute("DROP TABLE stack_ids")
+        db.execute("DROP TABLE stack_tags")
+    emu.start()
+    listed = ok(emu.request("GET", page), 200)["stacks"]
+    assert {s["stackName"]: s["id"] for s in listed} == ids
+    assert len(ids) == 2
+    by_tag = f"/api/user/stacks?organization={emu.org}&tagName=team"
+    tagged = ok(emu.request("GET", by_tag), 200)
+    assert [(s["projectName"], s["stackName"]) for s in tagged["stacks"]] == [("p", "dev")]
 
 
 def test_cli_seeds_stacks_and_tags(emulator_factory) -> None:

@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS stack_tags (
     PRIMARY KEY (org, key, name)
 );
 CREATE INDEX IF NOT EXISTS stack_tags_by_tag ON stack_tags (org, name, value, key);
+CREATE TABLE IF NOT EXISTS stack_ids (
+    org TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (org, key)
+) WITHOUT ROWID;
 """
 
 
@@ -99,12 +102,17 @@ class Tx:
             "ON CONFLICT (kind, org, key) DO UPDATE SET body=excluded.body",
             (kind, org, key, json.dumps(doc, sort_keys=True)),
         )
-        if kind == "stack":  # whoever writes a stack keeps its tag index right
+        if kind == "stack":  # whoever writes a stack keeps its indexes right
+            self._c.execute(
+                "INSERT OR REPLACE INTO stack_ids (org, key, id) VALUES (?,?,?)",
+                (org, key, doc["id"]),
+            )
             self.index_tags(org, key, doc.get("tags") or {})
 
     def delete(self, kind: str, org: str, key: str) -> bool:
         cur = self._c.execute("DELETE FROM docs WHERE kind=? AND org=? AND key=?", (kind, org, key))
         if kind == "stack":
+            self._c.execute("DELETE FROM stack_ids WHERE org=? AND key=?", (org, key))
             self.index_tags(org, key, {})
         return cur.rowcount > 0
 
@@ -201,9 +209,10 @@ class Tx:
         tag: tuple[str, str | None] | None = None,
     ) -> builtins.list[tuple[str, str]]:
         """(key, id) of up to ``limit`` stacks of ``org`` whose key (``PROJECT/STACK``) sorts
-        after ``after``, in key order, through the indexes (no scan of the org's other stacks)."""
-        sql = "SELECT d.key, json_extract(d.body, '$.id') FROM docs d"
-        where, args = ["d.kind='stack'", "d.org=?", "d.key>?"], [org, after]
+        after ``after``, in key order, through the indexes: neither the org's other stacks nor
+        any stack's document is read."""
+        sql = "SELECT d.key, d.id FROM stack_ids d"
+        where, args = ["d.org=?", "d.key>?"], [org, after]
         if tag is not None:
             sql += " JOIN stack_tags t ON t.org=d.org AND t.key=d.key AND t.name=?"
             args.insert(0, tag[0])
@@ -322,7 +331,8 @@ class Tx:
 
     def migrate(self) -> None:
         """Bring a file written by an earlier emulator to this layout: group members as rows
-        (they were a ``stacks`` list in the group's document) and the stack tag index."""
+        (they were a ``stacks`` list in the group's document) and the stack tag and id
+        indexes."""
         for org, key, body in self._c.execute(
             "SELECT org, key, body FROM docs WHERE kind='policygroup'"
         ).fetchall():
@@ -336,6 +346,10 @@ class Tx:
                 "SELECT org, key, body FROM docs WHERE kind='stack'"
             ).fetchall():
                 self.index_tags(org, key, json.loads(body).get("tags") or {})
+        self._c.execute(
+            "INSERT OR IGNORE INTO stack_ids (org, key, id) "
+            "SELECT org, key, json_extract(body, '$.id') FROM docs WHERE kind='stack'"
+        )
 
     def reset(self) -> None:
         """Forget every object; keep orgs and admin tokens (default groups are recreated)."""
@@ -345,6 +359,7 @@ class Tx:
         self._c.execute("DELETE FROM counters")
         self._c.execute("DELETE FROM members")
         self._c.execute("DELETE FROM stack_tags")
+        self._c.execute("DELETE FROM stack_ids")
         self._c.execute("DELETE FROM tokens WHERE kind != 'admin'")
         self.tokens_changed = True
         self._c.execute("DELETE FROM orgs")
