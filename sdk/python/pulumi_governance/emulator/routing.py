@@ -3,8 +3,9 @@
 FastAPI would take a handler's ``-> dict[str, Any]`` as a response model, validate the answer
 against it and walk it with ``jsonable_encoder`` before rendering; the emulator's answers are
 plain JSON values already, and those two steps cost more than the rest of a typical request.
-A ``Router`` route has no response model, and a ``dict`` or ``list`` answer is rendered as a
-``JSONResponse`` with the route's status code. Handlers and their signatures stay as written.
+A ``Router`` route has no response model, and a ``dict`` or ``list`` answer is rendered by
+orjson (a page of 100 stacks in a fraction of the time ``json`` takes) with the route's status
+code. Handlers and their signatures stay as written.
 
 Plain (``def``) handlers run on the event loop: each is a few SQLite statements, and the thread
 pool trip FastAPI would give them costs more. A handler that waits on anything else is marked
@@ -24,19 +25,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_JSON = "application/json"
 
 
 def _as_json(endpoint: Callable[..., Any], status: int) -> Callable[..., Any]:
     def wrap(result: Any) -> Any:
         if isinstance(result, dict | list):
-            return JSONResponse(result, status_code=status)
+            return Response(orjson.dumps(result), status_code=status, media_type=_JSON)
         return result
 
     runner: Any
