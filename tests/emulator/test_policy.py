@@ -262,6 +262,25 @@ def test_batch_applies_all_adds_before_all_removes(emulator: Emulator) -> None:
     assert group(emulator, g)["stacks"] == [rb]
 
 
+def test_full_stack_list_keeps_members_in_place_and_appends_the_new(emulator: Emulator) -> None:
+    g = unique("grp")
+    a, b, c = (unique("s") for _ in range(3))
+    for stack in (a, b, c):
+        create_stack(emulator, "proj", stack)
+    ok(emulator.request("POST", f"/api/orgs/{emulator.org}/policygroups", json={"name": g}), 204)
+    url = f"/api/orgs/{emulator.org}/policygroups/{g}"
+    ra, rb, rc = ({"name": s, "routingProject": "proj"} for s in (a, b, c))
+    ok(emulator.request("PATCH", url, json={"stacks": [ra, rb]}), 204)
+    assert group(emulator, g)["stacks"] == [ra, rb]
+    # b stays where it was; c joins after it; a repeated entry counts once; a leaves.
+    ok(emulator.request("PATCH", url, json={"stacks": [rc, rb, rc]}), 204)
+    assert group(emulator, g)["stacks"] == [rb, rc]
+    # A full list wins over an add and a remove in the same batch.
+    batch = [{"addStack": ra}, {"removeStack": rb}, {"stacks": [rb]}]
+    ok(emulator.request("PATCH", f"{url}/batch", json=batch), 204)
+    assert group(emulator, g)["stacks"] == [rb]
+
+
 def test_violations_pagination(emulator_factory) -> None:
     emu = emulator_factory(page_size=2)
     emu.seed_violations(
