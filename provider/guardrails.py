@@ -10,118 +10,47 @@ Packs are given by name and version tag (a resource reference reaches a componen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pulumi
 
+from pulumi_governance.logic import stack_guardrails as component
 from pulumi_governance.logic.kind import Field, ObjectType
 
 COMPONENT_DESCRIPTION = (__doc__ or "").split("\n\n", 1)[1].strip()
 
+# The component's inputs are the Python component's table (logic/stack_guardrails.py), but for
+# packs: a resource reference reaches a component as a URN, so a pack is named by `name` and
+# `version_tag`, both required, and there is no `pack` field.
+_PACK_NAMES = {"name": "The policy pack's name.", "version_tag": "The pack's version tag."}
 GUARDRAIL_PACK = ObjectType(
     "GuardrailPack",
     "One pack in the group, by name and version tag, with its policies' configuration.",
-    (
-        Field("name", "string", "The policy pack's name."),
-        Field("version_tag", "string", "The pack's version tag."),
-        Field(
-            "config",
-            "map",
-            "Per-policy configuration: a policy's name (or `all`) to an enforcement level "
-            "(`advisory`, `mandatory`, `remediate`, `disabled`) or a config object.",
-            optional=True,
-        ),
-        Field(
-            "enforcement",
-            "map",
-            "Overrides of just the enforcement level of named policies.",
-            optional=True,
-            items="string",
-        ),
+    tuple(
+        replace(f, optional=False, description=_PACK_NAMES[f.name]) if f.name in _PACK_NAMES else f
+        for f in component.GUARDRAIL_PACK.fields
+        if f.name != "pack"
     ),
 )
-DRIFT_SCHEDULE = ObjectType(
-    "DriftSchedule",
-    "A drift-detection schedule for each enrolled stack.",
-    (
-        Field(
-            "cron",
-            "string",
-            "When drift detection runs (cron, UTC). Default: every 6 hours.",
-            optional=True,
-            default="0 */6 * * *",
-        ),
-        Field(
-            "auto_remediate",
-            "boolean",
-            "Whether detected drift is remediated. Default: false.",
-            optional=True,
-            default=False,
-        ),
-    ),
-)
-FAILURE_WEBHOOK = ObjectType(
-    "FailureWebhook",
-    "A webhook on each enrolled stack that reports failed updates and previews.",
-    (
-        Field("url", "string", "Where the webhook posts."),
-        Field(
-            "format",
-            "string",
-            "`raw`, `slack`, `ms_teams`. Default: `raw`.",
-            optional=True,
-            default="raw",
-        ),
-        Field(
-            "filters",
-            "array",
-            "The events. Default: `update_failed`, `preview_failed`.",
-            optional=True,
-            items="string",
-        ),
-        Field("secret", "string", "The HMAC key of the deliveries.", optional=True, secret=True),
-    ),
-)
-COMPONENT_INPUTS = (
-    Field("group_name", "string", "The policy group's name."),
-    Field("packs", "array", "The packs the group enforces.", items=GUARDRAIL_PACK),
-    Field("stacks", "array", "Stacks to enrol, as `project/stack`.", optional=True, items="string"),
-    Field(
-        "stack_tags",
-        "map",
-        "Enrol every stack that carries all of these tags.",
-        optional=True,
-        items="string",
-    ),
-    Field(
-        "mode",
-        "string",
-        "`audit` or `preventative`. Default: `audit`.",
-        optional=True,
-        default="audit",
-    ),
-    Field(
-        "drift_schedule",
-        "object",
-        "A drift schedule per stack.",
-        optional=True,
-        items=DRIFT_SCHEDULE,
-    ),
-    Field(
-        "failure_webhook",
-        "object",
-        "A failure webhook per stack.",
-        optional=True,
-        items=FAILURE_WEBHOOK,
-    ),
-    Field(
-        "organization",
-        "string",
-        "The organization. Default: the provider's `organization`, else the stack's.",
-        optional=True,
-    ),
-)
+
+
+def _plugin_input(field: Field) -> Field:
+    if field.name == "packs":
+        return replace(field, description="The packs the group applies.", items=GUARDRAIL_PACK)
+    if field.name == "organization":
+        return replace(
+            field,
+            description="The organization. Default: the provider's `organization`, else the "
+            "stack's. Changing it replaces every child.",
+        )
+    # The Python table names its TypedDicts ("(DriftScheduleArgs)"): not types of the schema.
+    return replace(field, description=re.sub(r" \(\w+Args\)", "", field.description))
+
+
+COMPONENT_INPUTS = tuple(_plugin_input(f) for f in component.FIELDS)
 COMPONENT_OUTPUTS = (
     Field("group_name", "string", "The policy group's name."),
     Field("stacks", "array", "The enrolled stacks, sorted.", items="string"),
@@ -131,13 +60,8 @@ COMPONENT_OUTPUTS = (
 
 
 def _pack_ref(spec: Mapping[str, Any]) -> dict[str, Any]:
-    config: dict[str, Any] = dict(spec.get("config") or {})
-    for policy, level in (spec.get("enforcement") or {}).items():
-        current = config.get(policy)
-        config[policy] = (
-            {**current, "enforcementLevel": level} if isinstance(current, Mapping) else level
-        )
     ref = {"name": spec["name"], "versionTag": spec["version_tag"]}
+    config = component.pack_config(spec.get("config"), spec.get("enforcement"))
     return {**ref, "config": config} if config else ref
 
 
