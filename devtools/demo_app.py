@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from devtools.cli_run import run_pulumi
 from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv
 from pulumi_governance import functions
@@ -33,14 +33,8 @@ class AppStack:
         return env
 
     def pulumi(self, *args: str, check: bool = True) -> tuple[int, str]:
-        done = subprocess.run(
-            ["pulumi", *args, "--non-interactive", "--color", "never"],
-            cwd=self.program,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
+        done = run_pulumi(
+            [*args, "--non-interactive", "--color", "never"], cwd=self.program, env=self.env()
         )
         output = done.stdout + done.stderr
         if check and done.returncode != 0:

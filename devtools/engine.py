@@ -20,6 +20,8 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from devtools.cli_run import run_pulumi
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "pulumi-governance-tests"
 
@@ -128,13 +130,10 @@ def exported_state(stack: auto.Stack) -> dict[str, Any]:
     """
     workspace = stack.workspace
     assert isinstance(workspace, auto.LocalWorkspace)
-    done = subprocess.run(
-        ["pulumi", "stack", "export", "--stack", stack.name],
-        cwd=workspace.work_dir,
+    done = run_pulumi(
+        ["stack", "export", "--stack", stack.name],
+        cwd=Path(workspace.work_dir),
         env={**os.environ, **workspace.env_vars},
-        capture_output=True,
-        text=True,
-        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"pulumi stack export failed: {done.stderr}")

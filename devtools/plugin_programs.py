@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from devtools.cli_run import run_pulumi
 from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv
 
@@ -35,15 +36,7 @@ PROPERTY_LINE = re.compile(r'^[~+-] [\w\[\]"]+\s*: ')
 
 def pulumi(engine: EngineEnv, cwd: Path, *args: str, check: bool = True) -> str:
     """Run `pulumi args...` in `cwd` with the engine's environment; returns stdout + stderr."""
-    done = subprocess.run(
-        ["pulumi", *args],
-        cwd=cwd,
-        env={**os.environ, **engine.env_vars()},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    done = run_pulumi(args, cwd=cwd, env={**os.environ, **engine.env_vars()})
     output = done.stdout + done.stderr
     if check and done.returncode != 0:
         raise RuntimeError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{output}")

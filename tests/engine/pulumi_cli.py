@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from devtools.cli_run import run_pulumi
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv
 
@@ -24,14 +24,11 @@ class PulumiCli:
         return env
 
     def run(self, *args: str, cwd: Path | None = None, check: bool = True) -> str:
-        done = subprocess.run(
-            ["pulumi", *args, "--non-interactive", "--color", "never"],
+        done = run_pulumi(
+            [*args, "--non-interactive", "--color", "never"],
             cwd=cwd,
             env=self.env(),
-            capture_output=True,
-            text=True,
             timeout=300,
-            check=False,
         )
         if check and done.returncode != 0:
             raise AssertionError(f"pulumi {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")

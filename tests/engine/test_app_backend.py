@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.cli_run import kill_session
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, write_program
 from tests.engine.pulumi_cli import PulumiCli
@@ -157,6 +158,7 @@ def test_cancel_stops_a_running_update(cli: PulumiCli, program: Path, emulator: 
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -170,8 +172,7 @@ def test_cancel_stops_a_running_update(cli: PulumiCli, program: Path, emulator: 
         assert "cancelled" in cli.run("cancel", "--yes", "--stack", ref, cwd=program).lower()
         output, _ = up.communicate(timeout=120)
     finally:
-        if up.poll() is None:
-            up.kill()
+        kill_session(up.pid)
     assert up.returncode != 0, output
     assert _history(cli, program, ref) == [(1, "update", "cancelled")]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from devtools.cli_run import run_pulumi
 from devtools.emulator import Emulator
 from devtools.engine import REPO_ROOT, EngineEnv, write_program
 from pulumi_governance import functions
@@ -69,14 +69,10 @@ class Backend:
     tmp: Path
 
     def pulumi(self, *args: str, cwd: Path | None = None) -> Run:
-        done = subprocess.run(
-            ["pulumi", *args, "--non-interactive", "--color", "never"],
+        done = run_pulumi(
+            [*args, "--non-interactive", "--color", "never"],
             cwd=cwd or self.app_dir,
             env=self.cli.env(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
         )
         return Run(done.returncode, done.stdout + done.stderr)
 

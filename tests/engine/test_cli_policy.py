@@ -73,6 +73,25 @@ def test_policy_publish_completes_each_version_and_ls_lists_them(
     assert mine["versions"] == ["1.0.0", "0.9.0"]
 
 
+def processes_in(directory: Path) -> list[int]:
+    """Processes whose working directory is `directory`."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        try:
+            if cwd.resolve() == directory.resolve():
+                found.append(int(cwd.parent.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def test_policy_publish_leaves_no_analyzer_running(cli: PulumiCli, pack: Path) -> None:
+    # The CLI (3.188) never stops the policy analyzer `policy publish` starts in the pack's
+    # directory; the CLI's runner kills what a command leaves in its session.
+    publish(cli, pack, "1.0.0")
+    assert processes_in(pack) == []
+
+
 def test_policy_enable_latest_applies_the_newest_to_the_default_group(
     cli: PulumiCli, pack: Path
 ) -> None:

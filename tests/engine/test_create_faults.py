@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from collections import Counter
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from devtools.cli_run import kill_session, run_pulumi
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv
 from tests.engine._governance import ORG, governance_stack, ok
@@ -199,11 +199,11 @@ def test_up_of_sixteen_resources_succeeds_under_random_faults(
 
 
 def cli(engine: EngineEnv, program: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["pulumi", *args, "--stack", "dev", "--non-interactive"],
-        cwd=program, env={**os.environ, **engine.env_vars()}, capture_output=True, text=True,
-        check=False, timeout=600,
-    )  # fmt: skip
+    return run_pulumi(
+        [*args, "--stack", "dev", "--non-interactive"],
+        cwd=program,
+        env={**os.environ, **engine.env_vars()},
+    )
 
 
 def pending_creates(engine: EngineEnv, program: Path) -> list[str]:
@@ -249,7 +249,7 @@ def test_up_killed_mid_run_is_recovered_by_the_documented_commands(
         deadline = time.monotonic() + 120
         while f"group:{group}" not in live_policy(emulator) and time.monotonic() < deadline:
             time.sleep(0.05)
-        os.killpg(up.pid, signal.SIGKILL)  # the CLI, the language host, the provider
+        kill_session(up.pid)  # the CLI, the language host, the provider
         up.wait()
     finally:
         emulator.clear_faults()
