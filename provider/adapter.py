@@ -82,6 +82,8 @@ class GovernanceProvider(p.Provider):
 
     async def diff_config(self, request: p.DiffRequest) -> p.DiffResponse:
         # A changed token or URL never replaces the resources: it only changes where calls go.
+        # A change is an update of the provider, and only then does the engine configure it
+        # with the new values.
         olds = {k: v.value for k, v in request.old_state.items()}
         news = {k: v.value for k, v in request.new_inputs.items()}
         return p.DiffResponse(changes=olds != news)
