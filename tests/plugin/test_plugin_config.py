@@ -11,7 +11,8 @@ from tests.plugin._plugin import Plugin, wire
 
 def test_plugin_config_change_is_a_provider_change(plugin: Plugin) -> None:
     """The engine configures a provider in state again only when its config changed: a new token
-    or URL must read as a change (DIFF_SOME), or the run keeps calling with the old one."""
+    or URL must read as a change (DIFF_SOME), or the run keeps calling with the old one; and
+    `adoptExisting` turned on, or the recovery's `up` would not adopt."""
     olds = {"apiUrl": "http://a", "organization": "acme"}
 
     def changes(news: dict[str, Any]) -> int:
@@ -21,3 +22,4 @@ def test_plugin_config_change_is_a_provider_change(plugin: Plugin) -> None:
 
     assert changes(olds) == provider_pb2.DiffResponse.DIFF_NONE
     assert changes({**olds, "apiUrl": "http://b"}) == provider_pb2.DiffResponse.DIFF_SOME
+    assert changes({**olds, "adoptExisting": "true"}) == provider_pb2.DiffResponse.DIFF_SOME
