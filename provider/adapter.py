@@ -35,6 +35,10 @@ from .values import to_plain, to_wire, wire_path
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 TOKEN_PREFIX = "governance:index:"
+STRING_CONFIG = ("accessToken", "apiUrl", "organization")
+# The recovery after an interrupted `pulumi up`: `adopt` defaults to true for every kind that
+# has it (as `default_adopt` makes it for the dynamic resources).
+ADOPT_EXISTING = "adoptExisting"
 COMPONENT_TOKEN = TOKEN_PREFIX + "StackGuardrails"
 T = TypeVar("T")
 
@@ -66,6 +70,7 @@ class GovernanceProvider(p.Provider):
     def __init__(self, engine_address: str) -> None:
         self.log = EngineLog(engine_address)
         self.config: dict[str, str] = {}
+        self.adopt_existing = False
 
     # provider configuration -----------------------------------------------------------------
     async def get_schema(self, request: p.GetSchemaRequest) -> p.GetSchemaResponse:
@@ -74,27 +79,36 @@ class GovernanceProvider(p.Provider):
     async def check_config(self, request: p.CheckRequest) -> p.CheckResponse:
         failures = [
             p.CheckFailure(key, "must be a string")
-            for key in ("accessToken", "apiUrl", "organization")
+            for key in STRING_CONFIG
             if key in request.new_inputs
             and not isinstance(request.new_inputs[key].value, str | type(None))
         ]
+        if ADOPT_EXISTING in request.new_inputs:
+            try:
+                _flag(request.new_inputs[ADOPT_EXISTING].value)
+            except ValueError as error:
+                failures.append(p.CheckFailure(ADOPT_EXISTING, str(error)))
         return p.CheckResponse(inputs=request.new_inputs, failures=failures)
 
     async def diff_config(self, request: p.DiffRequest) -> p.DiffResponse:
         # A changed token or URL never replaces the resources: it only changes where calls go.
+        # A change is an update of the provider, and only then does the engine configure it
+        # with the new values (`adoptExisting` turned on for the recovery too).
         olds = {k: v.value for k, v in request.old_state.items()}
         news = {k: v.value for k, v in request.new_inputs.items()}
         return p.DiffResponse(changes=olds != news)
 
     async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
         config: dict[str, str] = {}
-        for key in ("accessToken", "apiUrl", "organization"):
-            value = request.args[key].value if key in request.args else None
-            if value is None:
-                value = request.variables.get(f"governance:config:{key}")
+        for key in STRING_CONFIG:
+            value = _config_value(request, key)
             if isinstance(value, str) and value:
                 config[key] = value
-        self.config = config
+        try:
+            adopt_existing = _flag(_config_value(request, ADOPT_EXISTING))
+        except ValueError as error:
+            raise ProviderError(f"{ADOPT_EXISTING}: {error}") from None
+        self.config, self.adopt_existing = config, bool(adopt_existing)
         # accept_outputs=False: the SDK's value type cannot read output values without `secret`.
         return p.ConfigureResponse(
             accept_secrets=True, supports_preview=True, accept_resources=False, accept_outputs=False
@@ -124,6 +138,9 @@ class GovernanceProvider(p.Provider):
             news["organization"] = self.config["organization"]
         if any(f.name == "name_seed" for f in logic.fields) and not news.get("name_seed"):
             news["name_seed"] = _name_seed(request.urn, news["organization"])
+        adoptable = any(f.name == "adopt" for f in logic.fields)
+        if adoptable and self.adopt_existing and news.get("adopt") is None:
+            news["adopt"] = True
         inputs, failures = logic.check(olds, news)
         return p.CheckResponse(
             inputs=to_wire(inputs, logic.fields, secret),
@@ -249,6 +266,24 @@ class GovernanceProvider(p.Provider):
             traceback.print_exc(file=sys.stderr)
             subject = f"{logic.kind} {rid}".strip()
             raise ProviderError(f"{operation} {subject}: {error}") from None
+
+
+def _config_value(request: p.ConfigureRequest, key: str) -> Any:
+    """A provider config value: from the provider's inputs, else the stack config variables."""
+    value = request.args[key].value if key in request.args else None
+    return request.variables.get(f"governance:config:{key}") if value is None else value
+
+
+def _flag(value: object) -> bool | None:
+    """A boolean provider config value: a bool from a program's own provider, or the text of stack
+    config (which is always a string); None when unset."""
+    if value is None or isinstance(value, bool):
+        return value
+    if value in ("true", "True"):
+        return True
+    if value in ("false", "False"):
+        return False
+    raise ValueError(f"must be true or false, not {value!r}")
 
 
 def _name_seed(urn: str, organization: str) -> str:

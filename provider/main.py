@@ -18,8 +18,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
+from pulumi.provider.experimental import provider as p
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_governance import __version__
 
@@ -58,12 +60,36 @@ def _user_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+_DIFF_CHANGES = {
+    None: provider_pb2.DiffResponse.DIFF_UNKNOWN,
+    True: provider_pb2.DiffResponse.DIFF_SOME,
+    False: provider_pb2.DiffResponse.DIFF_NONE,
+}
+
+
 class Servicer(ProviderServicer):
-    pass
+    async def DiffConfig(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        # The SDK's own DiffConfig copies the answer's `changes` (a bool) into the response's
+        # enum as it is, where True reads as DIFF_NONE and False as DIFF_UNKNOWN (which the
+        # engine then decides by comparing the inputs itself).
+        answer = await self._provider.diff_config(
+            p.DiffRequest(
+                request.urn,
+                request.id,
+                PropertyValue.unmarshal_map(request.olds),
+                PropertyValue.unmarshal_map(request.news),
+                list(request.ignoreChanges),
+            )
+        )
+        return provider_pb2.DiffResponse(
+            changes=_DIFF_CHANGES[answer.changes],
+            replaces=answer.replaces,
+            deleteBeforeReplace=answer.delete_before_replace,
+        )
 
 
 for _name in _RPCS:
-    setattr(Servicer, _name, _plain_errors(getattr(ProviderServicer, _name)))
+    setattr(Servicer, _name, _plain_errors(getattr(Servicer, _name)))
 
 
 async def serve(engine_address: str) -> None:

@@ -51,6 +51,14 @@ CONFIG = (
         "The organization of every resource that sets no `organization` of its own.",
         optional=True,
     ),
+    Field(
+        "adopt_existing",
+        "boolean",
+        "The recovery after an interrupted `pulumi up`: every resource that takes `adopt` and "
+        "does not set it takes over the object of the same identity that exists already, instead "
+        "of failing on it. Set it for the one run that recovers, then remove it. Default: false.",
+        optional=True,
+    ),
 )
 
 
