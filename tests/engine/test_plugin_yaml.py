@@ -1,23 +1,24 @@
-"""The provider plugin from a YAML program (`pulumi package add` of this repository): up, a
-one-field change previewed as that field only, drift found by refresh shown as the drifted field
-only, `pulumi import` of an existing webhook whose generated code previews no change, destroy."""
+"""The provider plugin from a YAML program (`pulumi package add` of this repository): the webhook
+scenarios of plugin_webhook_scenarios.py with an organization webhook and a secret input, and
+`pulumi package get-schema` printing the committed schema."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pulumi import automation as auto
 
 from devtools.emulator import Emulator
-from devtools.engine import REPO_ROOT, EngineEnv, exported_state_text, preview_diff
-from devtools.plugin_programs import ORG, changed_lines, plugin_stack, pulumi, yaml_program
+from devtools.engine import REPO_ROOT, EngineEnv, exported_state_text
+from devtools.plugin_programs import ORG, plugin_stack, pulumi, yaml_program
 from provider.schema import SCHEMA_PATH
+from tests.engine import plugin_webhook_scenarios as scenarios
+from tests.engine.plugin_webhook_scenarios import WebhookProgram
 
-HOOKS = f"/api/orgs/{ORG}/hooks"
 PROGRAM = """
 config:
   hookName:
@@ -48,17 +49,38 @@ def shared_engine(tmp_path_factory: pytest.TempPathFactory, engine_bin_dir: Path
 
 
 @pytest.fixture(scope="module")
-def program(shared_engine: EngineEnv) -> Path:
-    return yaml_program(shared_engine, shared_engine.root / "program", "plugin-yaml", PROGRAM)
+def program(shared_engine: EngineEnv) -> WebhookProgram:
+    directory = yaml_program(shared_engine, shared_engine.root / "program", "plugin-yaml", PROGRAM)
+    return webhook_program(shared_engine, directory)
+
+
+def webhook_program(engine: EngineEnv, directory: Path) -> WebhookProgram:
+    @contextmanager
+    def pasting(code: str) -> Iterator[None]:
+        project = directory / "Pulumi.yaml"
+        original = project.read_text()
+        project.write_text(original.replace("resources: {}\n", code))
+        try:
+            yield
+        finally:
+            project.write_text(original)
+
+    return WebhookProgram(
+        engine, directory, scope="", display_name="Alerts", id_output="id",
+        generated_marker="type: governance:Webhook", pasting=pasting,
+    )  # fmt: skip
 
 
 @pytest.fixture
 def hook_stack(
-    request: pytest.FixtureRequest, shared_engine: EngineEnv, program: Path, emulator: Emulator
+    request: pytest.FixtureRequest,
+    shared_engine: EngineEnv,
+    program: WebhookProgram,
+    emulator: Emulator,
 ) -> Iterator[auto.Stack]:
     """A stack (named after the test) declaring one organization webhook of the same name."""
     name = request.node.name.removeprefix("test_plugin_yaml_").replace("_", "-")[:40]
-    stack = plugin_stack(shared_engine, program, emulator, name)
+    stack = plugin_stack(shared_engine, program.directory, emulator, name)
     stack.set_config("hookName", auto.ConfigValue(name))
     stack.set_config("hookSecret", auto.ConfigValue("hmac-key-1", secret=True))
     yield stack
@@ -66,80 +88,37 @@ def hook_stack(
     stack.workspace.remove_stack(name)
 
 
-def hook(emulator: Emulator, name: str) -> dict[str, Any] | None:
-    response = emulator.request("GET", f"{HOOKS}/{name}")
-    return response.json() if response.status_code == 200 else None
-
-
-def test_plugin_yaml_one_field_change(hook_stack: auto.Stack, emulator: Emulator) -> None:
-    up = hook_stack.up(color="never")
-    assert up.summary.resource_changes == {"create": 2}, up.stdout
-    created = hook(emulator, hook_stack.name)
-    assert created is not None and created["displayName"] == "Alerts" and created["hasSecret"]
-    assert up.outputs["id"].value == f"{ORG}/{hook_stack.name}"
+def test_plugin_yaml_one_field_change(
+    program: WebhookProgram, hook_stack: auto.Stack, emulator: Emulator
+) -> None:
+    scenarios.one_field_change(program, hook_stack, emulator)
+    # The secret input reaches the service and stays out of the state, as does the token.
+    live = program.hook(emulator, hook_stack.name)
+    assert live is not None and live["hasSecret"]
     state = exported_state_text(hook_stack)
     assert "hmac-key-1" not in state and emulator.orgs[ORG] not in state
 
-    hook_stack.set_config("displayName", auto.ConfigValue("Paged"))
-    diff = preview_diff(hook_stack)
-    assert changed_lines(diff) == ['~ displayName: "Alerts" => "Paged"'], diff
-    hook_stack.up(color="never")
-    changed = hook(emulator, hook_stack.name)
-    assert changed is not None and changed["displayName"] == "Paged"
-
 
 def test_plugin_yaml_refresh_shows_drifted_field(
-    hook_stack: auto.Stack, shared_engine: EngineEnv, program: Path, emulator: Emulator
+    program: WebhookProgram, hook_stack: auto.Stack, emulator: Emulator
 ) -> None:
-    hook_stack.up(color="never")
-    live = hook(emulator, hook_stack.name)
-    assert live is not None
-    kept = ("organizationName", "name", "payloadUrl", "active", "format", "filters")
-    body = {**{k: live[k] for k in kept}, "displayName": "Hand-edited"}
-    patched = emulator.request("PATCH", f"{HOOKS}/{hook_stack.name}", json=body)
-    assert patched.status_code < 300, patched.text
-
-    refresh = pulumi(shared_engine, program, "refresh", "--diff", "--yes", "--color=never",
-                     f"--stack={hook_stack.name}")  # fmt: skip
-    # (the output holds the refresh's preview and the refresh itself)
-    assert set(changed_lines(refresh)) == {'~ displayName: "Alerts" => "Hand-edited"'}, refresh
-    diff = preview_diff(hook_stack)
-    assert changed_lines(diff) == ['~ displayName: "Hand-edited" => "Alerts"'], diff
+    scenarios.refresh_shows_drifted_field(program, hook_stack, emulator)
 
 
 def test_plugin_yaml_import_webhook(
     shared_engine: EngineEnv, emulator: Emulator, tmp_path: Path
 ) -> None:
-    name = "yaml-imported"
-    body = {"organizationName": ORG, "name": name, "displayName": "Made by hand",
-            "payloadUrl": "https://hooks.example.com/by-hand", "active": True,
-            "format": "slack", "filters": ["update_failed"]}  # fmt: skip
-    made = emulator.request("POST", HOOKS, json=body)
-    assert made.status_code < 300, made.text
-    program = yaml_program(shared_engine, tmp_path / "import", "plugin-import", "resources: {}")
-    stack = plugin_stack(shared_engine, program, emulator, "import")
-    generated = tmp_path / "generated.yaml"
-    pulumi(shared_engine, program, "import", "governance:index:Webhook", "byhand",
-           f"{ORG}/{name}", "--yes", "--protect=false", "--out", str(generated),
-           "--stack", "import")  # fmt: skip
-    code = generated.read_text()
-    assert "type: governance:Webhook" in code and "Made by hand" in code, code
-
-    # The generated code, pasted into the program, previews no change.
-    project = program / "Pulumi.yaml"
-    project.write_text(project.read_text().replace("resources: {}\n", code))
-    preview = stack.preview(color="never", diff=True)
-    assert preview.change_summary == {"same": 2}, preview.stdout
-    stack.destroy(color="never")
-    assert hook(emulator, name) is None
+    # A program of its own: the module's program always declares a webhook.
+    directory = yaml_program(shared_engine, tmp_path / "import", "plugin-import", "resources: {}")
+    stack = plugin_stack(shared_engine, directory, emulator, "import")
+    importing = webhook_program(shared_engine, directory)
+    scenarios.import_webhook(importing, stack, emulator, "yaml-imported", tmp_path)
 
 
-def test_plugin_yaml_destroy(hook_stack: auto.Stack, emulator: Emulator) -> None:
-    hook_stack.up(color="never")
-    assert hook(emulator, hook_stack.name) is not None
-    destroy = hook_stack.destroy(color="never")
-    assert destroy.summary.resource_changes == {"delete": 2}, destroy.stdout
-    assert hook(emulator, hook_stack.name) is None
+def test_plugin_yaml_destroy(
+    program: WebhookProgram, hook_stack: auto.Stack, emulator: Emulator
+) -> None:
+    scenarios.destroy(program, hook_stack, emulator)
 
 
 def test_plugin_yaml_get_schema_prints_committed_schema(shared_engine: EngineEnv) -> None:
