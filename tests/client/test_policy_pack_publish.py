@@ -40,7 +40,7 @@ def test_publish_refresh_adopt_delete(tmp_path: Path, emulator: Emulator) -> Non
         "organization": emulator.org,
     }
 
-    with pytest.raises(RuntimeError, match=r"exists already.*adopt=True"):
+    with pytest.raises(RuntimeError, match=r"exists already.*`adopt` to true"):
         LOGIC.create(api, news)
     adopted = LOGIC.create(api, {**news, "adopt": True})
     assert adopted.outs["adopted"] is True and adopted.outs["version"] == created.outs["version"]

@@ -108,7 +108,7 @@ def test_plugin_adopt_existing_recovers_an_interrupted_up(
         stack.up(color="never")
     # (the engine starts no create after the first failure: each that ran met its object)
     errors = [line for line in str(failed.value).splitlines() if "**creating failed**" in line]
-    assert errors and all("set adopt=True" in line for line in errors), failed.value
+    assert errors and all("set `adopt` to true" in line for line in errors), failed.value
     assert live(emulator) == left
 
     pulumi(engine, program, "config", "set", "governance:adoptExisting", "true", "--stack", STACK)

@@ -263,7 +263,7 @@ def test_policy_group_name_clash_without_adopt_fails_saying_how_to_adopt(
     gov = Governance(tmp_path, engine, emulator, "clash")
     with pytest.raises(auto.CommandError) as clash:
         gov.up(group(name="clash", stacks=["web/prod"]))
-    assert "already exists" in str(clash.value) and "adopt=True" in str(clash.value)
+    assert "already exists" in str(clash.value) and "`adopt` to true" in str(clash.value)
     assert members(group_on_service(emulator, "clash"))[0] == []  # left as it was
 
 

@@ -119,7 +119,7 @@ def test_valid_inputs_pass_and_get_defaults() -> None:
         ),
         ({"entity_type": "accounts"}, "stacks", "not stacks"),
         ({"insights_accounts": ["aws-main"]}, "insights_accounts", "not accounts"),
-        ({"name": "default-policy-group"}, "adopt", "adopt=True"),
+        ({"name": "default-policy-group"}, "adopt", "`adopt` to true"),
     ],
 )
 def test_bad_inputs_fail_naming_the_field(overrides: dict[str, Any], prop: str, words: str) -> None:

@@ -160,7 +160,7 @@ class OidcIssuerLogic:
         if existing is not None and not news.get("adopt"):
             raise ValueError(
                 f"organization {org} already has an OIDC issuer for {url} "
-                f"({existing.get('id')}); set adopt=True to manage it"
+                f"({existing.get('id')}); set `adopt` to true to manage it"
             )
         if existing is not None:
             issuer_id = str(existing["id"])

@@ -201,7 +201,7 @@ class PolicyGroupLogic:
                 Failure(
                     "adopt",
                     f"adopt: the org default group '{inputs.DEFAULT_GROUP}' always exists and "
-                    "is never created or deleted; set adopt=True to manage it",
+                    "is never created or deleted; set `adopt` to true to manage it",
                 )
             )
         return props, failures
@@ -263,7 +263,7 @@ class PolicyGroupLogic:
             except Conflict:
                 raise RuntimeError(
                     f"policy group '{name}' already exists in organization '{org}'; set "
-                    "adopt=True to take it over instead of creating it"
+                    "`adopt` to true to take it over instead of creating it"
                 ) from None
         try:
             live = self._converge(api, org, name, news, existing)

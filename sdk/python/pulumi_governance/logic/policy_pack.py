@@ -260,7 +260,7 @@ class PolicyPackLogic:
         where = f"policy pack {name!r} version tag {tag!r} (version {version}) in {org!r}"
         if not outs.get("adopt"):
             raise RuntimeError(
-                f"{where} exists already: bump the version, or set adopt=True to take it over"
+                f"{where} exists already: bump the version, or set `adopt` to true to take it over"
             )
         live = api.policy_packs.get_version(org, name, version)
         if _policies(live.get("policies") or []) != _policies(info["policies"]):

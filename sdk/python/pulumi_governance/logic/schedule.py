@@ -154,7 +154,7 @@ class ScheduleLogic:
         if existing and kind in ("drift", "ttl") and not news.get("adopt"):
             raise ValueError(
                 f"{self._where(news)} already has a {kind} schedule "
-                f"({existing[0].get('id')}); set adopt=True to manage it, or delete it"
+                f"({existing[0].get('id')}); set `adopt` to true to manage it, or delete it"
             )
         body = actions.request_body(news)
         if existing and news.get("adopt"):

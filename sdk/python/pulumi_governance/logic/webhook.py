@@ -114,7 +114,8 @@ class WebhookLogic:
         existing = api.webhooks.find(scope, name)
         if existing is not None and not news.get("adopt"):
             raise ValueError(
-                f"a webhook named {name!r} exists already at {scope}; set adopt=True to manage it"
+                f"a webhook named {name!r} exists already at {scope}; "
+                "set `adopt` to true to manage it"
             )
         if existing is not None:
             body = hook_body(**rules.wire_fields(news, {"has_secret": True}))
