@@ -202,9 +202,15 @@ def test_out_of_scope_areas_answer_501(emulator: Emulator) -> None:
         ("GET", f"/api/esc/environments/{emulator.org}"),
         ("GET", f"/api/preview/insights/{emulator.org}/accounts"),
         ("POST", f"{base}/rename"),
+        ("POST", f"/api/orgs/{emulator.org}/teams/pulumi"),
+        ("POST", f"/api/orgs/{emulator.org}/members/someone"),
+        ("GET", f"/api/orgs/{emulator.org}/roles"),
     ):
         answer = emulator.request(method, path, json={})
         assert answer.status_code == 501, (method, path, answer.text)
         assert "does not implement" in answer.json()["message"]
+    # The policy pack registry stays a 404: the official provider takes it for "no registry".
+    registry = f"/api/orgs/{emulator.org}/registry/policypacks/baseline"
+    assert emulator.request("GET", registry).status_code == 404
     # Deployment schedules stay served by their own area.
     assert emulator.request("GET", f"{base}/deployments/schedules").status_code == 200

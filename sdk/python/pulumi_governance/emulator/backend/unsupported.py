@@ -17,7 +17,8 @@ router = APIRouter()
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 
-# (path, area): Pulumi Deployments, ESC environments, Insights and resource search.
+# (path, area): Pulumi Deployments, ESC environments, Insights and resource search, and the
+# organization's people: teams, members, roles.
 OUT_OF_SCOPE = [
     ("/api/stacks/{orgName}/{projectName}/{stackName}/deployments{rest:path}", "Deployments"),
     ("/api/orgs/{orgName}/deployments{rest:path}", "Deployments"),
@@ -30,7 +31,12 @@ OUT_OF_SCOPE = [
     ("/api/console/orgs/{orgName}/insights{rest:path}", "Insights"),
     ("/api/orgs/{orgName}/search{rest:path}", "Insights (resource search)"),
     ("/api/stacks/{orgName}/{projectName}/{stackName}/rename", "stack rename"),
+    ("/api/orgs/{orgName}/teams{rest:path}", "teams"),
+    ("/api/orgs/{orgName}/members{rest:path}", "organization members"),
+    ("/api/orgs/{orgName}/roles{rest:path}", "custom roles"),
 ]
+# Left a 404: the policy pack registry (`.../registry/policypacks`), which the official provider
+# reads as "no registry here" before it publishes a pack the classic way.
 
 
 def _register(path: str, area: str) -> None:
