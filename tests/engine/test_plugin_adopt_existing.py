@@ -1,13 +1,21 @@
 """The README's recovery after an interrupted `pulumi up`, for the provider plugin from a YAML
-program: the objects that the killed run's creates made (made here beforehand: webhooks, one of
-them with the name the plugin draws from the resource's identity, a schedule and an OIDC issuer
-by the logic's own create, and a policy group whose membership requests never came) fail `up`
-on the clash; with `governance:adoptExisting`, `up` takes each over with nothing doubled and the
-group gets its declared stacks; once the setting is removed, the preview shows no change."""
+program.
+
+- Objects a killed run's creates made (made here beforehand: webhooks, one of them with the name
+  the plugin draws from the resource's identity, a schedule and an OIDC issuer by the logic's own
+  create, and a policy group whose membership requests never came) fail `up` on the clash; with
+  `governance:adoptExisting`, `up` takes each over with nothing doubled and the group gets its
+  declared stacks; once the setting is removed, the preview shows no change.
+- A real kill: the CLI, its language host and the plugin are killed while creates are in flight;
+  the README's commands then leave exactly the declared objects.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,6 +23,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from devtools.cli_run import kill_session
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv
 from devtools.plugin_programs import ORG, plugin_stack, pulumi, yaml_program
@@ -122,4 +131,52 @@ def test_plugin_adopt_existing_recovers_an_interrupted_up(
     pulumi(engine, program, "config", "rm", "governance:adoptExisting", "--stack", STACK)
     pulumi(engine, program, "preview", "--expect-no-changes", "--stack", STACK)
     stack.destroy(color="never")
+    assert live(emulator) == before
+
+
+def test_plugin_up_killed_mid_run_is_recovered_by_the_documented_commands(
+    engine: EngineEnv, emulator: Emulator, tmp_path: Path
+) -> None:
+    app = unique("killed")
+    made = emulator.request("POST", f"/api/stacks/{ORG}/apps", json={"stackName": app})
+    assert made.status_code < 300, made.text
+    resources = declared(f"apps/{app}")
+    program = yaml_program(engine, tmp_path / "program", PROJECT, program_body(resources))
+    plugin_stack(engine, program, emulator, STACK)
+    before = live(emulator)
+    group = resources["group"]["name"]
+
+    emulator.set_faults(latency_ms=200)
+    try:
+        up = subprocess.Popen(
+            ["pulumi", "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"],
+            cwd=program, env={**os.environ, **engine.env_vars()}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        # Killed once the service holds the group: its membership requests are still to come.
+        deadline = time.monotonic() + 120
+        while f"group:{group}" not in live(emulator) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kill_session(up.pid)  # the CLI, the YAML language host, the plugin
+        up.wait()
+    finally:
+        emulator.clear_faults()
+    killed_at = live(emulator) - before
+    assert killed_at[f"group:{group}"] == 1, killed_at
+    assert not any(k.startswith(f"member:{group}:") for k in killed_at), killed_at
+
+    for step in (
+        ("cancel", "--yes"),
+        ("refresh", "--yes", "--clear-pending-creates"),
+        ("config", "set", "governance:adoptExisting", "true"),
+        ("up", "--yes"),
+        ("config", "rm", "governance:adoptExisting"),
+        ("preview", "--expect-no-changes"),
+    ):
+        pulumi(engine, program, *step, "--stack", STACK, "--non-interactive")
+    made_now = live(emulator) - before
+    members = {f"member:{group}:apps/{app}", f"member:{group}:web/prod"}
+    assert all(count == 1 for count in made_now.values()), made_now  # nothing doubled
+    assert len(made_now) == len(resources) + len(members) and members <= set(made_now), made_now
+    pulumi(engine, program, "destroy", "--yes", "--stack", STACK, "--non-interactive")
     assert live(emulator) == before
