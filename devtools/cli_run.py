@@ -3,7 +3,8 @@
 The CLI starts each plugin and language host in a process group of its own and stops them when it
 exits, but not always: `pulumi policy publish` (3.188) never stops the policy analyzer it starts,
 and a killed CLI stops nothing. Every process it starts stays in its session, though, so a CLI run
-in a session of its own can be cleaned up whole.
+in a session of its own can be cleaned up whole (`run_pulumi`). The Automation API runs the CLI
+itself; `kill_strays` finds what such runs left by the directory they worked in.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -37,11 +39,44 @@ def run_pulumi(
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
-def kill_session(session: int) -> None:
+def kill_session(session: int, wait: float = 5.0) -> None:
     """SIGKILL every process of the session `session` (the pid of the process that began it
-    with `start_new_session=True`)."""
+    with `start_new_session=True`), and wait (up to `wait` seconds) until none of them runs."""
+    for pid in _session_members(session):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + wait
+    while _session_members(session) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _session_members(session: int) -> list[int]:
+    """The running (not yet exited) processes of the session."""
+    members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with suppress(OSError):  # gone meanwhile
             # After the command's name: state, ppid, process group, session, ...
-            if int(stat.read_text().rsplit(")", 1)[1].split()[3]) == session:
-                os.kill(int(stat.parent.name), signal.SIGKILL)
+            state, _, _, owner = stat.read_text().rsplit(")", 1)[1].split()[:4]
+            if int(owner) == session and state != "Z":
+                members.append(int(stat.parent.name))
+    return members
+
+
+def kill_strays(root: Path) -> list[str]:
+    """SIGKILL every process (but this one and its ancestors) that works under `root` or names it
+    on its command line (a language host's `-root=`, a plugin's program directory); their
+    command lines."""
+    spared, pid = set(), os.getpid()
+    while pid > 1:  # this process and its ancestors (whose command lines may name `root`)
+        spared.add(pid)
+        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    killed = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        if int(proc.name) in spared:
+            continue
+        with suppress(OSError):  # gone meanwhile, or not ours to read
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if str(root) in command or os.readlink(proc / "cwd").startswith(str(root)):
+                os.kill(int(proc.name), signal.SIGKILL)
+                killed.append(command.strip())
+    return killed

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from devtools.cli_run import kill_strays
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, pulumi_bin_dir
 
 SEEDED_STACKS = ("web/prod", "web/staging", "api/prod")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_strays(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the end, nothing started by the session's CLI runs still runs: what is left (by the
+    Automation API's runs, which `run_pulumi` does not wrap) is killed and named in the warnings
+    summary."""
+    yield
+    strays = kill_strays(tmp_path_factory.getbasetemp())
+    if strays:
+        listed = "\n".join(f"  {command[:160]}" for command in strays)
+        message = f"killed {len(strays)} process(es) the CLI left running:\n{listed}"
+        warnings.warn(message, stacklevel=1)
 
 
 @pytest.fixture(scope="session")
