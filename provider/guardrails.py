@@ -20,6 +20,8 @@ import pulumi
 from pulumi_governance.logic import stack_guardrails as component
 from pulumi_governance.logic.kind import Field, ObjectType
 
+from .values import camel
+
 COMPONENT_DESCRIPTION = (__doc__ or "").split("\n\n", 1)[1].strip()
 
 # The component's inputs are the Python component's table (logic/stack_guardrails.py), but for
@@ -65,6 +67,21 @@ def _pack_ref(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {**ref, "config": config} if config else ref
 
 
+def _child(
+    kind: str,
+    name: str,
+    inputs: Mapping[str, Any],
+    organization: str,
+    opts: pulumi.ResourceOptions,
+) -> pulumi.CustomResource:
+    """One of the plugin's own resources, from a child's snake_case inputs (the schedule's and
+    the webhook's inputs hold no objects, so only their own names change case)."""
+    props = {camel(key): value for key, value in inputs.items()}
+    return pulumi.CustomResource(
+        f"governance:index:{kind}", name, {**props, "organization": organization}, opts=opts
+    )
+
+
 class StackGuardrails(pulumi.ComponentResource):
     """Built inside the plugin's `construct`, from the component's snake_case inputs."""
 
@@ -81,7 +98,7 @@ class StackGuardrails(pulumi.ComponentResource):
         packs: Sequence[Mapping[str, Any]] = inputs.get("packs") or []
         pulumi.CustomResource(
             "governance:index:PolicyGroup",
-            f"{name}-group",
+            component.group_child_name(name),
             {
                 "name": inputs["group_name"],
                 "mode": inputs.get("mode") or "audit",
@@ -95,39 +112,13 @@ class StackGuardrails(pulumi.ComponentResource):
         self.webhooks: dict[str, pulumi.CustomResource] = {}
         drift, hook = inputs.get("drift_schedule"), inputs.get("failure_webhook")
         for ref in enrolled:
-            project, _, stack = ref.partition("/")
             if drift is not None:
-                self.schedules[ref] = pulumi.CustomResource(
-                    "governance:index:Schedule",
-                    f"{name}-drift-{project}-{stack}",
-                    {
-                        "kind": "drift",
-                        "project": project,
-                        "stack": stack,
-                        "cron": drift.get("cron") or "0 */6 * * *",
-                        "autoRemediate": bool(drift.get("auto_remediate")),
-                        "organization": organization,
-                    },
-                    opts=child,
-                )
+                child_name, props = component.drift_schedule_child(name, ref, drift)
+                self.schedules[ref] = _child("Schedule", child_name, props, organization, child)
             if hook is not None:
-                self.webhooks[ref] = pulumi.CustomResource(
-                    "governance:index:Webhook",
-                    f"{name}-failures-{project}-{stack}",
-                    {
-                        "name": f"{name}-failures",
-                        "displayName": f"{name}: failures of {project}/{stack}",
-                        "project": project,
-                        "stack": stack,
-                        "payloadUrl": hook["url"],
-                        "format": hook.get("format") or "raw",
-                        "filters": list(hook.get("filters") or ["update_failed", "preview_failed"]),
-                        "secret": pulumi.Output.secret(hook["secret"])
-                        if hook.get("secret")
-                        else None,
-                        "organization": organization,
-                    },
-                    opts=child,
-                )
+                child_name, props = component.failure_webhook_child(name, ref, hook)
+                if props["secret"]:
+                    props["secret"] = pulumi.Output.secret(props["secret"])
+                self.webhooks[ref] = _child("Webhook", child_name, props, organization, child)
         self.enrolled = enrolled
         self.register_outputs({})

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import pulumi
 
 from pulumi_governance import functions
-from pulumi_governance.logic.stack_guardrails import pack_config
+from pulumi_governance.logic.stack_guardrails import (
+    drift_schedule_child,
+    failure_webhook_child,
+    group_child_name,
+    pack_config,
+)
 from pulumi_governance.resources.policy_group import PolicyGroup, PolicyPackRefArgs
 from pulumi_governance.resources.schedule import Schedule
 
@@ -160,7 +165,7 @@ class StackGuardrails(pulumi.ComponentResource):
         pack_refs: list[pulumi.Input[PolicyPackRefArgs]] = [_pack_ref(spec) for spec in packs]
 
         group = PolicyGroup(
-            f"{resource_name}-group",
+            group_child_name(resource_name),
             name=group_name,
             mode=mode,
             stacks=stack_inputs,
@@ -171,22 +176,12 @@ class StackGuardrails(pulumi.ComponentResource):
         schedules: dict[str, pulumi.Output[str]] = {}
         webhooks: dict[str, pulumi.Output[str]] = {}
         for ref in enrolled:
-            project, _, stack = ref.partition("/")
             if drift_schedule is not None:
-                schedules[ref] = Schedule(
-                    f"{resource_name}-drift-{project}-{stack}",
-                    kind="drift",
-                    project=project,
-                    stack=stack,
-                    cron=drift_schedule.get("cron", "0 */6 * * *"),
-                    auto_remediate=drift_schedule.get("auto_remediate", False),
-                    organization=organization,
-                    opts=child,
-                ).id
+                name, inputs = drift_schedule_child(resource_name, ref, drift_schedule)
+                schedules[ref] = Schedule(name, **inputs, organization=organization, opts=child).id
             if failure_webhook is not None:
-                webhooks[ref] = _failure_webhook(
-                    resource_name, project, stack, failure_webhook, organization, child
-                ).id
+                name, inputs = failure_webhook_child(resource_name, ref, failure_webhook)
+                webhooks[ref] = _webhook(name, inputs, organization, child).id
 
         self.group_name = group.name
         self.stacks = pulumi.Output.from_input(enrolled)
@@ -209,26 +204,9 @@ def _by_stack(ids: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, 
     return pulumi.Output.all(*ids.values()).apply(lambda v: dict(zip(keys, v, strict=True)))
 
 
-def _failure_webhook(
-    resource_name: str,
-    project: str,
-    stack: str,
-    spec: FailureWebhookArgs,
-    organization: str | None,
-    opts: pulumi.ResourceOptions,
+def _webhook(
+    name: str, inputs: Mapping[str, Any], organization: str | None, opts: pulumi.ResourceOptions
 ) -> pulumi.CustomResource:
     from pulumi_governance.resources.webhook import Webhook
 
-    return Webhook(
-        f"{resource_name}-failures-{project}-{stack}",
-        name=f"{resource_name}-failures",
-        display_name=f"{resource_name}: failures of {project}/{stack}",
-        project=project,
-        stack=stack,
-        payload_url=spec["url"],
-        format=spec.get("format", "raw"),
-        filters=list(spec.get("filters") or ["update_failed", "preview_failed"]),
-        secret=spec.get("secret"),
-        organization=organization,
-        opts=opts,
-    )
+    return Webhook(name, **inputs, organization=organization, opts=opts)

@@ -1,8 +1,10 @@
-"""StackGuardrails, the component: its inputs' table and the pure part of its pack entries.
+"""StackGuardrails, the component: its inputs' table and the pure part of its children.
 
-The component (components/guardrails.py) builds one PolicyGroup over the enrolled stacks and
-packs, and optional per-stack Schedule and Webhook resources; its children decide what a change
-replaces, so the descriptions here say which child a change replaces.
+The component builds one PolicyGroup over the enrolled stacks and packs, and optional per-stack
+Schedule and Webhook resources; its children decide what a change replaces, so the descriptions
+here say which child a change replaces. Two adapters build it (components/guardrails.py with the
+dynamic resources, provider/guardrails.py with the plugin's own): the children's names and
+inputs come from here, so both make the same resources under the same names.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ GUARDRAIL_PACK = ObjectType(
     ),
 )
 
+DEFAULT_FAILURE_FILTERS = ("update_failed", "preview_failed")
+
 DRIFT_SCHEDULE = ObjectType(
     "DriftSchedule",
     "A drift-detection schedule for each enrolled stack.",
@@ -88,6 +92,7 @@ FAILURE_WEBHOOK = ObjectType(
             "The events to send. Default: ['update_failed', 'preview_failed'].",
             optional=True,
             items="string",
+            default=DEFAULT_FAILURE_FILTERS,
         ),
         Field(
             "secret",
@@ -171,3 +176,44 @@ def pack_config(
         else:
             merged[policy] = level
     return merged
+
+
+Child = tuple[str, dict[str, Any]]  # a child's resource name and its snake_case inputs
+
+
+def group_child_name(component: str) -> str:
+    return f"{component}-group"
+
+
+def _given(spec: Mapping[str, Any], field: Field) -> Any:
+    value = spec.get(field.name)
+    return field.default if value is None else value
+
+
+def drift_schedule_child(component: str, ref: str, spec: Mapping[str, Any]) -> Child:
+    """The drift schedule of the enrolled stack `ref` (`project/stack`)."""
+    project, _, stack = ref.partition("/")
+    cron, auto_remediate = DRIFT_SCHEDULE.fields
+    return f"{component}-drift-{project}-{stack}", {
+        "kind": "drift",
+        "project": project,
+        "stack": stack,
+        "cron": _given(spec, cron),
+        "auto_remediate": _given(spec, auto_remediate),
+    }
+
+
+def failure_webhook_child(component: str, ref: str, spec: Mapping[str, Any]) -> Child:
+    """The failure webhook of the enrolled stack `ref`; its `secret` is the spec's, or None."""
+    project, _, stack = ref.partition("/")
+    fields = {f.name: f for f in FAILURE_WEBHOOK.fields}
+    return f"{component}-failures-{project}-{stack}", {
+        "name": f"{component}-failures",
+        "display_name": f"{component}: failures of {project}/{stack}",
+        "project": project,
+        "stack": stack,
+        "payload_url": spec["url"],
+        "format": _given(spec, fields["format"]),
+        "filters": list(spec.get("filters") or fields["filters"].default),
+        "secret": spec.get("secret"),
+    }
