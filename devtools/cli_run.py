@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -23,20 +23,50 @@ def run_pulumi(
 ) -> subprocess.CompletedProcess[str]:
     """`pulumi args...` with its output captured; whatever it leaves running is killed when it
     exits (or times out)."""
-    with subprocess.Popen(
-        ["pulumi", *args],
-        cwd=cwd,
-        env=dict(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    ) as process:
+    with _start(args, cwd, env, subprocess.PIPE) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         finally:
             kill_session(process.pid)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def kill_pulumi_when(
+    args: Sequence[str],
+    ready: Callable[[], bool],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float = 120,
+) -> bool:
+    """Start `pulumi args...` and kill it with everything it started (its language host, its
+    plugins) as soon as `ready()` holds, as a machine that dies mid-run would; whether `ready()`
+    held before `timeout` seconds or the command's end."""
+    with _start(args, cwd, env, subprocess.DEVNULL) as process:
+        deadline = time.monotonic() + timeout
+        try:
+            while not (held := ready()) and process.poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        finally:
+            kill_session(process.pid)
+    return held
+
+
+def _start(
+    args: Sequence[str], cwd: Path | None, env: Mapping[str, str], output: int
+) -> subprocess.Popen[str]:
+    """`pulumi args...` in a session of its own, its stdout and stderr to `output`."""
+    return subprocess.Popen(
+        ["pulumi", *args],
+        cwd=cwd,
+        env=dict(env),
+        stdout=output,
+        stderr=output,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def kill_session(session: int, wait: float = 5.0) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devtools.cli_run import kill_session, run_pulumi
+from devtools.cli_run import kill_pulumi_when, run_pulumi
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv
 from tests.engine._governance import ORG, governance_stack, ok
@@ -238,19 +237,14 @@ def test_up_killed_mid_run_is_recovered_by_the_documented_commands(
     program = Path(stack.workspace.work_dir)  # type: ignore[attr-defined]
     emulator.set_faults(latency_ms=200)
     try:
-        up = subprocess.Popen(
-            ["pulumi", "up", "--yes", "--skip-preview", "--parallel", "2", "--stack", "dev",
-             "--non-interactive"],
-            cwd=program, env={**os.environ, **engine.env_vars()}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
         # Killed once the service holds the group: its membership requests are still to come,
         # so its create is in flight (the pack's and the webhooks' may be too).
-        deadline = time.monotonic() + 120
-        while f"group:{group}" not in live_policy(emulator) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        kill_session(up.pid)  # the CLI, the language host, the provider
-        up.wait()
+        assert kill_pulumi_when(
+            ["up", "--yes", "--skip-preview", "--parallel", "2", "--stack", "dev",
+             "--non-interactive"],
+            lambda: f"group:{group}" in live_policy(emulator),
+            cwd=program, env={**os.environ, **engine.env_vars()},
+        )  # fmt: skip
     finally:
         emulator.clear_faults()
     killed_at = live_policy(emulator) - policy_before

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from devtools.cli_run import kill_session
+from devtools.cli_run import kill_pulumi_when
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv
 from devtools.plugin_programs import ORG, plugin_stack, pulumi, yaml_program
@@ -98,15 +96,22 @@ def live(emulator: Emulator) -> Counter[str]:
     return found
 
 
-def test_plugin_adopt_existing_recovers_an_interrupted_up(
+def governance_program(
     engine: EngineEnv, emulator: Emulator, tmp_path: Path
-) -> None:
-    app = unique("adopt")
+) -> tuple[str, dict[str, dict[str, Any]], Path, auto.Stack]:
+    """An app stack of the org, and a plugin program (with its stack) declaring `declared`."""
+    app = unique("app")
     made = emulator.request("POST", f"/api/stacks/{ORG}/apps", json={"stackName": app})
     assert made.status_code < 300, made.text
     resources = declared(f"apps/{app}")
     program = yaml_program(engine, tmp_path / "program", PROJECT, program_body(resources))
-    stack = plugin_stack(engine, program, emulator, STACK)
+    return app, resources, program, plugin_stack(engine, program, emulator, STACK)
+
+
+def test_plugin_adopt_existing_recovers_an_interrupted_up(
+    engine: EngineEnv, emulator: Emulator, tmp_path: Path
+) -> None:
+    app, resources, program, stack = governance_program(engine, emulator, tmp_path)
     before = live(emulator)
     left_by_killed_run(PulumiCloudClient(resolve_settings(emulator.url, emulator.token)), resources)
     left = live(emulator)
@@ -137,28 +142,18 @@ def test_plugin_adopt_existing_recovers_an_interrupted_up(
 def test_plugin_up_killed_mid_run_is_recovered_by_the_documented_commands(
     engine: EngineEnv, emulator: Emulator, tmp_path: Path
 ) -> None:
-    app = unique("killed")
-    made = emulator.request("POST", f"/api/stacks/{ORG}/apps", json={"stackName": app})
-    assert made.status_code < 300, made.text
-    resources = declared(f"apps/{app}")
-    program = yaml_program(engine, tmp_path / "program", PROJECT, program_body(resources))
-    plugin_stack(engine, program, emulator, STACK)
+    app, resources, program, _ = governance_program(engine, emulator, tmp_path)
     before = live(emulator)
     group = resources["group"]["name"]
 
     emulator.set_faults(latency_ms=200)
     try:
-        up = subprocess.Popen(
-            ["pulumi", "up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"],
-            cwd=program, env={**os.environ, **engine.env_vars()}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
         # Killed once the service holds the group: its membership requests are still to come.
-        deadline = time.monotonic() + 120
-        while f"group:{group}" not in live(emulator) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        kill_session(up.pid)  # the CLI, the YAML language host, the plugin
-        up.wait()
+        assert kill_pulumi_when(
+            ["up", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"],
+            lambda: f"group:{group}" in live(emulator),
+            cwd=program, env={**os.environ, **engine.env_vars()},
+        )  # fmt: skip
     finally:
         emulator.clear_faults()
     killed_at = live(emulator) - before
