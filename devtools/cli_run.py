@@ -93,20 +93,32 @@ def _session_members(session: int) -> list[int]:
 
 
 def kill_strays(root: Path) -> list[str]:
-    """SIGKILL every process (but this one and its ancestors) that works under `root` or names it
-    on its command line (a language host's `-root=`, a plugin's program directory); their
-    command lines."""
+    """SIGKILL every process that works under `root` or names it on its command line (a language
+    host's `-root=`, a plugin's program directory) and whose parent has gone: what a CLI run left
+    behind. This process, its ancestors and its descendants (e.g. an emulator a fixture will stop)
+    are spared. The command lines of the killed."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):  # gone meanwhile
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
     spared, pid = set(), os.getpid()
-    while pid > 1:  # this process and its ancestors (whose command lines may name `root`)
+    while pid > 1:  # ancestors
         spared.add(pid)
-        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        pid = parents.get(pid, 1)
+    children: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    unvisited = [os.getpid()]
+    while unvisited:  # descendants
+        pid = unvisited.pop()
+        spared.add(pid)
+        unvisited += children.get(pid, [])
     killed = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        if int(proc.name) in spared:
-            continue
+    for pid in parents.keys() - spared:
+        proc = Path(f"/proc/{pid}")
         with suppress(OSError):  # gone meanwhile, or not ours to read
             command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             if str(root) in command or os.readlink(proc / "cwd").startswith(str(root)):
-                os.kill(int(proc.name), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
                 killed.append(command.strip())
     return killed

@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from devtools.cli_run import kill_session, kill_strays
 
 
-def test_kill_strays_kills_processes_working_in_or_naming_the_directory(tmp_path: Path) -> None:
-    inside = subprocess.Popen(["sleep", "600"], cwd=tmp_path)
-    naming = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", str(tmp_path)])
-    elsewhere = subprocess.Popen(["sleep", "600"], cwd=tmp_path.parent)
+def orphan(command: str, cwd: Path) -> int:
+    """Start `command` through a shell that leaves it running: its parent is gone at once."""
+    started = subprocess.run(
+        ["sh", "-c", f"{command} >/dev/null 2>&1 & echo $!"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(started.stdout)
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_kill_strays_kills_orphans_working_in_or_naming_the_directory(tmp_path: Path) -> None:
+    inside = orphan("sleep 600", tmp_path)
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(600)'"
+    naming = orphan(f"{sleeper} {tmp_path}", tmp_path.parent)
+    elsewhere = orphan("sleep 600", tmp_path.parent)
+    own_child = subprocess.Popen(["sleep", "600"], cwd=tmp_path)  # e.g. a fixture's emulator
     try:
         killed = kill_strays(tmp_path)
-        assert inside.wait(timeout=10) == -9 and naming.wait(timeout=10) == -9
-        assert len(killed) == 2 and elsewhere.poll() is None
+        deadline = time.monotonic() + 5
+        while (running(inside) or running(naming)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not running(inside) and not running(naming)
+        assert len(killed) == 2, killed
+        assert running(elsewhere) and own_child.poll() is None
     finally:
-        elsewhere.kill()
-        elsewhere.wait()
+        for pid in (inside, naming, elsewhere):
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        own_child.kill()
+        own_child.wait()
 
 
 def in_session(session: int) -> list[str]:
