@@ -10,8 +10,8 @@ A language's test module builds its program (declaring one webhook named by the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from pulumi import automation as auto
 
 from devtools.emulator import Emulator
 from devtools.engine import EngineEnv, preview_diff
-from devtools.plugin_programs import ORG, changed_lines, pulumi
+from devtools.plugin_programs import ORG, changed_lines, plugin_stack, pulumi
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,21 @@ class WebhookProgram:
     def hook(self, emulator: Emulator, name: str) -> dict[str, Any] | None:
         response = emulator.request("GET", f"{self.hooks}/{name}")
         return response.json() if response.status_code == 200 else None
+
+
+@contextmanager
+def hook_stack(
+    program: WebhookProgram, emulator: Emulator, name: str, **config: auto.ConfigValue
+) -> Iterator[auto.Stack]:
+    """A stack `name` of the program, declaring one webhook of the same name (with `config`
+    besides); destroyed and removed afterwards."""
+    stack = plugin_stack(program.engine, program.directory, emulator, name[:40])
+    stack.set_config("hookName", auto.ConfigValue(stack.name))
+    for key, value in config.items():
+        stack.set_config(key, value)
+    yield stack
+    stack.destroy(color="never")
+    stack.workspace.remove_stack(stack.name)
 
 
 def one_field_change(program: WebhookProgram, stack: auto.Stack, emulator: Emulator) -> None:

@@ -67,18 +67,12 @@ def program(shared_engine: EngineEnv) -> WebhookProgram:
 
 @pytest.fixture
 def hook_stack(
-    request: pytest.FixtureRequest,
-    shared_engine: EngineEnv,
-    program: WebhookProgram,
-    emulator: Emulator,
+    request: pytest.FixtureRequest, program: WebhookProgram, emulator: Emulator
 ) -> Iterator[auto.Stack]:
     """A stack (named after the test) declaring one stack webhook of the same name."""
     name = "ts-" + request.node.name.removeprefix("test_plugin_typescript_").replace("_", "-")
-    stack = plugin_stack(shared_engine, program.directory, emulator, name[:40])
-    stack.set_config("hookName", auto.ConfigValue(stack.name))
-    yield stack
-    stack.destroy(color="never")
-    stack.workspace.remove_stack(stack.name)
+    with scenarios.hook_stack(program, emulator, name) as stack:
+        yield stack
 
 
 def test_plugin_typescript_one_field_change(

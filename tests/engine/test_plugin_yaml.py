@@ -73,19 +73,13 @@ def webhook_program(engine: EngineEnv, directory: Path) -> WebhookProgram:
 
 @pytest.fixture
 def hook_stack(
-    request: pytest.FixtureRequest,
-    shared_engine: EngineEnv,
-    program: WebhookProgram,
-    emulator: Emulator,
+    request: pytest.FixtureRequest, program: WebhookProgram, emulator: Emulator
 ) -> Iterator[auto.Stack]:
     """A stack (named after the test) declaring one organization webhook of the same name."""
-    name = request.node.name.removeprefix("test_plugin_yaml_").replace("_", "-")[:40]
-    stack = plugin_stack(shared_engine, program.directory, emulator, name)
-    stack.set_config("hookName", auto.ConfigValue(name))
-    stack.set_config("hookSecret", auto.ConfigValue("hmac-key-1", secret=True))
-    yield stack
-    stack.destroy(color="never")
-    stack.workspace.remove_stack(name)
+    name = request.node.name.removeprefix("test_plugin_yaml_").replace("_", "-")
+    secret = auto.ConfigValue("hmac-key-1", secret=True)
+    with scenarios.hook_stack(program, emulator, name, hookSecret=secret) as stack:
+        yield stack
 
 
 def test_plugin_yaml_one_field_change(
