@@ -25,6 +25,7 @@ from pulumi_governance.logic.stack_guardrails import (
 )
 from pulumi_governance.resources.policy_group import PolicyGroup, PolicyPackRefArgs
 from pulumi_governance.resources.schedule import Schedule
+from pulumi_governance.resources.webhook import Webhook
 
 if TYPE_CHECKING:
     from pulumi_governance.api import PulumiCloudClient
@@ -181,7 +182,7 @@ class StackGuardrails(pulumi.ComponentResource):
                 schedules[ref] = Schedule(name, **inputs, organization=organization, opts=child).id
             if failure_webhook is not None:
                 name, inputs = failure_webhook_child(resource_name, ref, failure_webhook)
-                webhooks[ref] = _webhook(name, inputs, organization, child).id
+                webhooks[ref] = Webhook(name, **inputs, organization=organization, opts=child).id
 
         self.group_name = group.name
         self.stacks = pulumi.Output.from_input(enrolled)
@@ -202,11 +203,3 @@ class StackGuardrails(pulumi.ComponentResource):
 def _by_stack(ids: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
     keys = list(ids)
     return pulumi.Output.all(*ids.values()).apply(lambda v: dict(zip(keys, v, strict=True)))
-
-
-def _webhook(
-    name: str, inputs: Mapping[str, Any], organization: str | None, opts: pulumi.ResourceOptions
-) -> pulumi.CustomResource:
-    from pulumi_governance.resources.webhook import Webhook
-
-    return Webhook(name, **inputs, organization=organization, opts=opts)

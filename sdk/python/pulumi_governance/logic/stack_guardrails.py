@@ -50,8 +50,6 @@ GUARDRAIL_PACK = ObjectType(
     ),
 )
 
-DEFAULT_FAILURE_FILTERS = ("update_failed", "preview_failed")
-
 DRIFT_SCHEDULE = ObjectType(
     "DriftSchedule",
     "A drift-detection schedule for each enrolled stack.",
@@ -92,7 +90,7 @@ FAILURE_WEBHOOK = ObjectType(
             "The events to send. Default: ['update_failed', 'preview_failed'].",
             optional=True,
             items="string",
-            default=DEFAULT_FAILURE_FILTERS,
+            default=("update_failed", "preview_failed"),
         ),
         Field(
             "secret",
@@ -185,35 +183,39 @@ def group_child_name(component: str) -> str:
     return f"{component}-group"
 
 
-def _given(spec: Mapping[str, Any], field: Field) -> Any:
-    value = spec.get(field.name)
-    return field.default if value is None else value
+def _default(object_type: ObjectType, name: str) -> Any:
+    return next(f.default for f in object_type.fields if f.name == name)
+
+
+def _given(spec: Mapping[str, Any], object_type: ObjectType, name: str) -> Any:
+    """The spec's value of the field `name`, else the field's default."""
+    value = spec.get(name)
+    return _default(object_type, name) if value is None else value
 
 
 def drift_schedule_child(component: str, ref: str, spec: Mapping[str, Any]) -> Child:
     """The drift schedule of the enrolled stack `ref` (`project/stack`)."""
     project, _, stack = ref.partition("/")
-    cron, auto_remediate = DRIFT_SCHEDULE.fields
     return f"{component}-drift-{project}-{stack}", {
         "kind": "drift",
         "project": project,
         "stack": stack,
-        "cron": _given(spec, cron),
-        "auto_remediate": _given(spec, auto_remediate),
+        "cron": _given(spec, DRIFT_SCHEDULE, "cron"),
+        "auto_remediate": _given(spec, DRIFT_SCHEDULE, "auto_remediate"),
     }
 
 
 def failure_webhook_child(component: str, ref: str, spec: Mapping[str, Any]) -> Child:
     """The failure webhook of the enrolled stack `ref`; its `secret` is the spec's, or None."""
     project, _, stack = ref.partition("/")
-    fields = {f.name: f for f in FAILURE_WEBHOOK.fields}
     return f"{component}-failures-{project}-{stack}", {
         "name": f"{component}-failures",
         "display_name": f"{component}: failures of {project}/{stack}",
         "project": project,
         "stack": stack,
         "payload_url": spec["url"],
-        "format": _given(spec, fields["format"]),
-        "filters": list(spec.get("filters") or fields["filters"].default),
+        "format": _given(spec, FAILURE_WEBHOOK, "format"),
+        # (an empty list means the default too)
+        "filters": list(spec.get("filters") or _default(FAILURE_WEBHOOK, "filters")),
         "secret": spec.get("secret"),
     }
