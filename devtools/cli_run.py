@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -80,16 +80,20 @@ def kill_session(session: int, wait: float = 5.0) -> None:
         time.sleep(0.02)
 
 
+def _processes() -> Iterator[tuple[int, str, int, int]]:
+    """(pid, state, parent pid, session) of every process."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After the command's name: state, ppid, process group, session, ...
+            state, parent, _, session = stat.read_text().rsplit(")", 1)[1].split()[:4]
+        except OSError:  # gone meanwhile
+            continue
+        yield int(stat.parent.name), state, int(parent), int(session)
+
+
 def _session_members(session: int) -> list[int]:
     """The running (not yet exited) processes of the session."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError):  # gone meanwhile
-            # After the command's name: state, ppid, process group, session, ...
-            state, _, _, owner = stat.read_text().rsplit(")", 1)[1].split()[:4]
-            if int(owner) == session and state != "Z":
-                members.append(int(stat.parent.name))
-    return members
+    return [pid for pid, state, _, owner in _processes() if owner == session and state != "Z"]
 
 
 def kill_strays(root: Path) -> list[str]:
@@ -97,10 +101,7 @@ def kill_strays(root: Path) -> list[str]:
     host's `-root=`, a plugin's program directory) and whose parent has gone: what a CLI run left
     behind. This process, its ancestors and its descendants (e.g. an emulator a fixture will stop)
     are spared. The command lines of the killed."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError):  # gone meanwhile
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    parents = {pid: parent for pid, _, parent, _ in _processes()}
     spared, pid = set(), os.getpid()
     while pid > 1:  # ancestors
         spared.add(pid)
