@@ -346,10 +346,11 @@ class Tx:
                 "SELECT org, key, body FROM docs WHERE kind='stack'"
             ).fetchall():
                 self.index_tags(org, key, json.loads(body).get("tags") or {})
-        self._c.execute(
-            "INSERT OR IGNORE INTO stack_ids (org, key, id) "
-            "SELECT org, key, json_extract(body, '$.id') FROM docs WHERE kind='stack'"
-        )
+        if self._c.execute("SELECT 1 FROM stack_ids LIMIT 1").fetchone() is None:
+            self._c.execute(
+                "INSERT INTO stack_ids (org, key, id) "
+                "SELECT org, key, json_extract(body, '$.id') FROM docs WHERE kind='stack'"
+            )
 
     def reset(self) -> None:
         """Forget every object; keep orgs and admin tokens (default groups are recreated)."""
